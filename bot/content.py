@@ -1,0 +1,335 @@
+"""Content files (FAQ, links, texts) parsed into pydantic models and checked.
+
+Everything a member reads lives in ``content/`` so that community admins can edit it
+without touching Python. A bad edit fails loudly, naming the file, the entry and the problem.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlparse
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+ANSWER_LIMIT = 700
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+COMMAND_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
+PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ContentError(Exception):
+    """Raised when content files cannot be loaded; carries every problem found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class FaqEntry(_Strict):
+    """One question the community asks, with a short answer and the words members use."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=2, max_length=40, description="Short button label")
+    question: str = Field(min_length=5)
+    answer: str = Field(min_length=10, max_length=ANSWER_LIMIT)
+    more: str | None = None
+    keywords: tuple[str, ...] = Field(min_length=1)
+    related: tuple[str, ...] = ()
+    section: str = Field(min_length=2, description="Section of the source article")
+    command: str | None = Field(default=None, pattern=COMMAND_PATTERN)
+
+    @field_validator("keywords")
+    @classmethod
+    def _keywords_not_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not k.strip() for k in value):
+            raise ValueError("a keyword is empty")
+        return tuple(k.strip().lower() for k in value)
+
+
+class FaqFile(_Strict):
+    """The whole of ``faq.yaml``."""
+
+    source: str = Field(min_length=2, description="Where the answers come from")
+    faq: tuple[FaqEntry, ...] = Field(min_length=1)
+
+
+class Link(_Strict):
+    """A community link (blog, WhatsApp community, store...)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=2, max_length=40)
+    url: str
+    description: str = ""
+
+
+class Emergency(_Strict):
+    """What to do in an emergency: always shown with the links."""
+
+    text: str = Field(min_length=10)
+    directory_title: str = Field(min_length=2, max_length=40)
+    directory_url: str
+
+
+class LinksFile(_Strict):
+    """The whole of ``links.yaml``."""
+
+    links: tuple[Link, ...] = Field(min_length=1)
+    emergency: Emergency
+
+
+class Command(_Strict):
+    """A command shown in /help and in Telegram's command menu."""
+
+    command: str = Field(pattern=COMMAND_PATTERN)
+    description: str = Field(min_length=3, max_length=256)
+
+
+class TextsFile(_Strict):
+    """The whole of ``texts.yaml``: every sentence the bot says that is not an answer."""
+
+    texts: dict[str, str]
+    commands: tuple[Command, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Content:
+    """All content, validated and indexed."""
+
+    faq: tuple[FaqEntry, ...]
+    faq_source: str
+    links: tuple[Link, ...]
+    emergency: Emergency
+    texts: Mapping[str, str]
+    commands: tuple[Command, ...]
+    warnings: tuple[str, ...] = ()
+    faq_by_id: Mapping[str, FaqEntry] = field(default_factory=dict)
+
+    def text(self, key: str, **fields: object) -> str:
+        """Return the text ``key`` with its template fields filled."""
+        return self.texts[key].format_map(fields)
+
+    def faq_entry(self, faq_id: str) -> FaqEntry | None:
+        """Return the FAQ entry with this id, if there is one."""
+        return self.faq_by_id.get(faq_id)
+
+
+# Template fields each text may use, filled by the code that sends it. A text that uses a
+# field not listed here would fail at run time, so the check catches it first.
+TEXT_FIELDS: dict[str, frozenset[str]] = {
+    "welcome": frozenset({"first_name", "bot_name"}),
+    "help": frozenset({"commands"}),
+    "disclaimer": frozenset(),
+    "faq_menu": frozenset({"page", "pages"}),
+    "faq_no_match": frozenset({"query"}),
+    "faq_did_you_mean": frozenset({"query"}),
+    "faq_unknown_topic": frozenset(),
+    "faq_read_more_private": frozenset(),
+    "links_intro": frozenset(),
+    "unknown_command": frozenset({"command"}),
+    "error_apology": frozenset(),
+    "button_back": frozenset(),
+    "button_menu": frozenset(),
+    "button_related": frozenset({"title"}),
+    "button_faq": frozenset(),
+    "button_links": frozenset(),
+    "button_next": frozenset(),
+    "button_prev": frozenset(),
+    "button_read_more": frozenset(),
+    "button_emergency": frozenset(),
+}
+
+
+def load_content(content_dir: Path, *, strict: bool = False) -> Content:
+    """Load and check every content file; raise ContentError listing all problems."""
+    problems: list[str] = []
+    faq_file = _parse(content_dir / "faq.yaml", FaqFile, problems)
+    links_file = _parse(content_dir / "links.yaml", LinksFile, problems)
+    texts_file = _parse(content_dir / "texts.yaml", TextsFile, problems)
+    warnings: list[str] = []
+    if faq_file is not None:
+        problems += check_faq(faq_file, str(content_dir / "faq.yaml"))
+    if links_file is not None:
+        link_problems, link_warnings = check_links(links_file, str(content_dir / "links.yaml"))
+        problems += link_problems
+        (problems if strict else warnings).extend(link_warnings)
+    if texts_file is not None:
+        problems += check_texts(texts_file, str(content_dir / "texts.yaml"))
+    if problems or faq_file is None or links_file is None or texts_file is None:
+        raise ContentError(problems)
+    return Content(
+        faq=faq_file.faq,
+        faq_source=faq_file.source,
+        links=links_file.links,
+        emergency=links_file.emergency,
+        texts=dict(texts_file.texts),
+        commands=texts_file.commands,
+        warnings=tuple(warnings),
+        faq_by_id={entry.id: entry for entry in faq_file.faq},
+    )
+
+
+def read_yaml(path: Path, problems: list[str]) -> Any:
+    """Read a YAML file, adding a problem (not raising) when it is missing or malformed."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except FileNotFoundError:
+        problems.append(f"{path}: file not found")
+    except yaml.YAMLError as exc:
+        problems.append(f"{path}: not valid YAML: {exc}")
+    return None
+
+
+def _parse(path: Path, model: type[M], problems: list[str]) -> M | None:
+    raw = read_yaml(path, problems)
+    if raw is None:
+        if path.exists() and not problems:
+            problems.append(f"{path}: file is empty")
+        return None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        problems.extend(describe_validation_error(str(path), raw, exc))
+        return None
+
+
+def describe_validation_error(path: str, raw: Any, exc: ValidationError) -> list[str]:
+    """Turn pydantic errors into lines naming the file, the entry and the problem."""
+    lines = []
+    for error in exc.errors():
+        loc = error["loc"]
+        where = _entry_name(raw, loc)
+        field_name = ".".join(str(part) for part in loc[2:]) if where else _loc(loc)
+        message = error["msg"]
+        if error["type"] == "string_too_long":
+            value = error.get("input")
+            length = len(value) if isinstance(value, str) else "?"
+            limit = (error.get("ctx") or {}).get("max_length")
+            message = f"is {length} characters, the limit is {limit}"
+        lines.append(f"{path}: {where or 'top level'}: {field_name or 'value'}: {message}")
+    return lines
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _entry_name(raw: Any, loc: tuple[int | str, ...]) -> str | None:
+    """Name a list entry by its id when it has one: ``entry 'cost' (#5)``."""
+    if len(loc) < 2 or not isinstance(loc[1], int) or not isinstance(raw, dict):
+        return None
+    items = raw.get(str(loc[0]))
+    if not isinstance(items, list) or loc[1] >= len(items):
+        return None
+    item = items[loc[1]]
+    entry_id = item.get("id") if isinstance(item, dict) else None
+    number = loc[1] + 1
+    return f"{loc[0]} entry {entry_id!r} (#{number})" if entry_id else f"{loc[0]} entry #{number}"
+
+
+def duplicates(ids: Iterable[str]) -> list[str]:
+    """Return the ids that occur more than once, in order of first repeat."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for item in ids:
+        if item in seen and item not in repeated:
+            repeated.append(item)
+        seen.add(item)
+    return repeated
+
+
+def check_faq(faq_file: FaqFile, path: str) -> list[str]:
+    """Cross-entry checks: unique ids and commands, related ids that exist."""
+    problems = [
+        f"{path}: faq entry {d!r}: duplicate id" for d in duplicates(e.id for e in faq_file.faq)
+    ]
+    commands = [e.command for e in faq_file.faq if e.command]
+    problems += [f"{path}: faq command /{c}: used by two entries" for c in duplicates(commands)]
+    known = {entry.id for entry in faq_file.faq}
+    for entry in faq_file.faq:
+        for related in entry.related:
+            if related not in known:
+                problems.append(
+                    f"{path}: faq entry {entry.id!r}: related id {related!r} does not exist"
+                )
+            elif related == entry.id:
+                problems.append(f"{path}: faq entry {entry.id!r}: is related to itself")
+    return problems
+
+
+def check_url(url: str) -> str | None:
+    """Return what is wrong with a URL a member would open, or None when it is fine."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("https", "http") or not parsed.netloc or " " in url:
+        return f"malformed URL {url!r} (it must start with https:// and name a site)"
+    return None
+
+
+def is_placeholder(url: str) -> bool:
+    """True for the example addresses shipped in links.yaml, which an admin must replace."""
+    host = (urlparse(url).hostname or "").lower()
+    return any(host == h or host.endswith("." + h) for h in PLACEHOLDER_HOSTS)
+
+
+def check_links(links_file: LinksFile, path: str) -> tuple[list[str], list[str]]:
+    """Return (problems, warnings): malformed URLs are problems, placeholders warnings."""
+    problems = [
+        f"{path}: link {d!r}: duplicate id" for d in duplicates(x.id for x in links_file.links)
+    ]
+    warnings = []
+    named = [(f"link {x.id!r}", x.url) for x in links_file.links]
+    named.append(("emergency directory_url", links_file.emergency.directory_url))
+    for name, url in named:
+        if (problem := check_url(url)) is not None:
+            problems.append(f"{path}: {name}: {problem}")
+        elif is_placeholder(url):
+            warnings.append(
+                f"{path}: {name}: {url} is a placeholder; replace it before going live"
+            )
+    return problems, warnings
+
+
+def template_fields(template: str) -> set[str]:
+    """Names of the ``{fields}`` a text uses; raises ValueError on a broken template."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def check_texts(texts_file: TextsFile, path: str) -> list[str]:
+    """Every text the code needs exists, and uses only fields the code fills."""
+    problems = [f"{path}: text {k!r}: missing" for k in TEXT_FIELDS if k not in texts_file.texts]
+    for key, template in texts_file.texts.items():
+        allowed = TEXT_FIELDS.get(key)
+        if allowed is None:
+            problems.append(f"{path}: text {key!r}: not used by the bot (a typo in the key?)")
+            continue
+        try:
+            used = template_fields(template)
+        except ValueError as exc:
+            problems.append(f"{path}: text {key!r}: broken template: {exc}")
+            continue
+        for name in sorted(used - allowed):
+            if not re.fullmatch(r"\w+", name):
+                problems.append(f"{path}: text {key!r}: field {{{name}}} is not a simple name")
+            else:
+                fills = ", ".join(sorted(allowed)) or "none"
+                problems.append(
+                    f"{path}: text {key!r}: uses {{{name}}} but nothing fills it"
+                    f" (available: {fills})"
+                )
+    problems += [
+        f"{path}: command /{c}: listed twice"
+        for c in duplicates(c.command for c in texts_file.commands)
+    ]
+    return problems
