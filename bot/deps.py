@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -14,6 +15,8 @@ from telegram.ext import Application, CallbackContext
 from bot.config import Settings
 from bot.content import Content
 from bot.db import transaction
+from bot.models import utcnow
+from bot.privacy import MEMBER_DATA, PersonalData
 
 if TYPE_CHECKING:
     from bot.matching import FaqMatcher
@@ -36,6 +39,10 @@ class Deps:
     deep_links: dict[str, DeepLink] = field(default_factory=dict)
     # Features that rebuild jobs or warm caches at start-up, after the database is ready.
     on_startup: list[Hook] = field(default_factory=list)
+    # What the bot stores about members, for /mydata and /forget (see bot.privacy).
+    personal_data: list[PersonalData] = field(default_factory=lambda: [MEMBER_DATA])
+    # The time; tests replace it to move the clock instead of waiting.
+    clock: Callable[[], datetime] = utcnow
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
