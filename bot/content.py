@@ -140,6 +140,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "unknown_command": frozenset({"command"}),
     "error_apology": frozenset(),
     "error_admin_note": frozenset({"error", "update_id"}),
+    "admin_only": frozenset(),
     "button_back": frozenset(),
     "button_menu": frozenset(),
     "button_related": frozenset({"title"}),

@@ -81,3 +81,14 @@ class FaqUsage(Base):
     topic_id: Mapped[str] = mapped_column(String(40), index=True)
     chat_type: Mapped[str] = mapped_column(String(16))
     used_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Community(Base):
+    """The community group, when an admin set it with /setup (it wins over COMMUNITY_CHAT_ID)."""
+
+    __tablename__ = "community"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False, default=1)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    set_by: Mapped[int | None] = mapped_column(BigInteger)
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)

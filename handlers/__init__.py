@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import Application
+from telegram.ext import Application, ChatMemberHandler
 
+from bot.admins import refresh_on_member_change
 from bot.deps import Deps
 from handlers import faq, help, links, start, tracking, unknown
 
@@ -16,6 +17,11 @@ def register_all(application: AnyApp, deps: Deps) -> None:
     """Register every feature's handlers."""
     # Group -1 sees every update first: it records chats and members (ids and times only).
     tracking.register(application)
+    # Group -2 (only one handler runs per group): a change of someone's rights empties the
+    # admin cache before any feature checks who is an admin.
+    application.add_handler(
+        ChatMemberHandler(refresh_on_member_change, ChatMemberHandler.CHAT_MEMBER), group=-2
+    )
     start.register(application, deps)
     help.register(application)
     faq.register(application, deps)

@@ -1,4 +1,4 @@
-"""Foundation: chats, members and FAQ usage.
+"""Foundation: chats, members, FAQ usage and the community group.
 
 Revision ID: 0001
 Revises:
@@ -41,9 +41,18 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_faq_usage_topic_id"), "faq_usage", ["topic_id"])
     op.create_index(op.f("ix_faq_usage_used_at"), "faq_usage", ["used_at"])
+    op.create_table(
+        "community",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("set_by", sa.BigInteger(), nullable=True),
+        sa.Column("set_at", bot.models.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_community")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("community")
     op.drop_index(op.f("ix_faq_usage_used_at"), table_name="faq_usage")
     op.drop_index(op.f("ix_faq_usage_topic_id"), table_name="faq_usage")
     op.drop_table("faq_usage")
