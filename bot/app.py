@@ -49,7 +49,10 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        .rate_limiter(
+            rate_limiter
+            or AIORateLimiter(overall_max_rate=settings.tips_rate_limit, max_retries=3)
+        )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

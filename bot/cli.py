@@ -134,6 +134,19 @@ def cmd_content_check(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_subscribers(settings: Settings, args: argparse.Namespace) -> int:
+    """Daily-tip subscriptions by status and today's deliveries; or the log as CSV."""
+    from bot.tips_report import export_log, print_counts  # noqa: PLC0415
+
+    db.upgrade(settings.database_url)
+    if args.csv:
+        rows = export_log(settings, args.csv)
+        print(f"wrote {rows} subscription event(s) to {args.csv}")
+    else:
+        print_counts(settings)
+    return EXIT_OK
+
+
 Command = Callable[[Settings, argparse.Namespace], int]
 
 
@@ -160,6 +173,13 @@ def parser() -> argparse.ArgumentParser:
     check = content_sub.add_parser("check", help="check the content files")
     check.add_argument("--strict", action="store_true", help="placeholder links are errors")
     check.set_defaults(func=cmd_content_check)
+    subscribers = sub.add_parser(
+        "subscribers", help="daily-tip subscriptions and today's deliveries"
+    )
+    subscribers.add_argument(
+        "--csv", metavar="FILE", help="export the subscription log (ids only) to FILE"
+    )
+    subscribers.set_defaults(func=cmd_subscribers)
     return top
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import AwareDatetime, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -34,6 +34,18 @@ class Settings(BaseSettings):
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     content_dir: Path = PROJECT_DIR / "content"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Daily tips
+    tips_missed_grace_hours: float = Field(default=3.0, ge=0, le=24)
+    tips_rate_limit: float = Field(default=30.0, gt=0, le=10_000)
+    tips_job_interval: float = Field(default=60.0, gt=0, le=3600)
+    # Tests only: start the bot's clock at this moment (then let it run, TEST_CLOCK_SPEED x).
+    test_clock_start: AwareDatetime | None = None
+    test_clock_speed: float = Field(default=1.0, gt=0, le=10_000)
+
+    @field_validator("test_clock_start", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -17,6 +17,8 @@ from urllib.parse import urlparse
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.tips import Tip, TipsFile, check_tips
+
 ANSWER_LIMIT = 700
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 COMMAND_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
@@ -115,6 +117,7 @@ class Content:
     commands: tuple[Command, ...]
     warnings: tuple[str, ...] = ()
     faq_by_id: Mapping[str, FaqEntry] = field(default_factory=dict)
+    tips: tuple[Tip, ...] = ()
 
     def text(self, key: str, **fields: object) -> str:
         """Return the text ``key`` with its template fields filled."""
@@ -150,6 +153,58 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "button_prev": frozenset(),
     "button_read_more": frozenset(),
     "button_emergency": frozenset(),
+    # Daily tips
+    "tips_ask_time": frozenset(),
+    "tips_ask_zone": frozenset({"time"}),
+    "tips_ask_new_time": frozenset(),
+    "tips_ask_new_zone": frozenset(),
+    "tips_pick_zone": frozenset({"place"}),
+    "tips_bad_time": frozenset({"text"}),
+    "tips_bad_zone": frozenset({"text"}),
+    "tips_use_buttons": frozenset(),
+    "tips_subscribed": frozenset({"when", "time", "zone"}),
+    "tips_already": frozenset({"when", "time", "zone"}),
+    "tips_settings": frozenset({"time", "zone", "status"}),
+    "tips_status_active": frozenset({"when"}),
+    "tips_status_paused": frozenset({"until"}),
+    "tips_not_subscribed": frozenset(),
+    "tips_changed": frozenset({"when", "time", "zone", "until"}),
+    "tips_ask_pause": frozenset(),
+    "tips_paused": frozenset({"when", "time", "zone", "until"}),
+    "tips_resumed": frozenset({"when", "time", "zone", "until"}),
+    "tips_ask_unsubscribe": frozenset(),
+    "tips_unsubscribed": frozenset({"when", "time", "zone", "until"}),
+    "tips_kept": frozenset({"when", "time", "zone", "until"}),
+    "tips_private_only": frozenset(),
+    "tips_in_private": frozenset(),
+    "tips_today": frozenset({"tip"}),
+    "tips_none": frozenset(),
+    "tips_when_today": frozenset({"time"}),
+    "tips_when_tomorrow": frozenset({"time"}),
+    "tips_when_date": frozenset({"weekday", "day", "month", "time"}),
+    "button_open_private": frozenset(),
+    "button_tip_subscribe": frozenset(),
+    "button_tip_faq": frozenset({"title"}),
+    "button_time": frozenset({"time"}),
+    "button_zone": frozenset({"zone"}),
+    "button_community_zone": frozenset({"zone"}),
+    "button_tips_settings": frozenset(),
+    "button_change_time": frozenset(),
+    "button_change_zone": frozenset(),
+    "button_pause": frozenset(),
+    "button_pause_days": frozenset({"days"}),
+    "button_resume": frozenset(),
+    "button_unsubscribe": frozenset(),
+    "button_confirm_unsubscribe": frozenset(),
+    "button_keep": frozenset(),
+    # Your data
+    "privacy_mydata": frozenset({"data"}),
+    "privacy_nothing": frozenset(),
+    "privacy_ask_forget": frozenset({"kinds"}),
+    "privacy_forgotten": frozenset(),
+    "privacy_kept": frozenset(),
+    "button_forget": frozenset(),
+    "button_keep_data": frozenset(),
 }
 
 
@@ -168,6 +223,7 @@ def load_content(content_dir: Path, *, strict: bool = False) -> Content:
         (problems if strict else warnings).extend(link_warnings)
     if texts_file is not None:
         problems += check_texts(texts_file, str(content_dir / "texts.yaml"))
+    tips = _load_tips(content_dir / "tips.yaml", faq_file, problems)
     if problems or faq_file is None or links_file is None or texts_file is None:
         raise ContentError(problems)
     return Content(
@@ -179,7 +235,20 @@ def load_content(content_dir: Path, *, strict: bool = False) -> Content:
         commands=texts_file.commands,
         warnings=tuple(warnings),
         faq_by_id={entry.id: entry for entry in faq_file.faq},
+        tips=tips,
     )
+
+
+def _load_tips(path: Path, faq_file: FaqFile | None, problems: list[str]) -> tuple[Tip, ...]:
+    """The daily tips, checked against the FAQ ids; none when the file is absent."""
+    if not path.exists():
+        return ()
+    tips_file = _parse(path, TipsFile, problems)
+    if tips_file is None:
+        return ()
+    faq_ids = [e.id for e in faq_file.faq] if faq_file is not None else None
+    problems += check_tips(tips_file.tips, faq_ids, str(path))
+    return tips_file.tips
 
 
 def read_yaml(path: Path, problems: list[str]) -> Any:

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, String, TypeDecorator
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -92,3 +103,57 @@ class Community(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     set_by: Mapped[int | None] = mapped_column(BigInteger)
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Daily tips ------------------------------------------------------------------------------
+
+
+class Subscription(Base):
+    """A member's daily tip: the local time and zone they chose, and when the next one is due."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    status: Mapped[str] = mapped_column(String(8))  # active, paused, ended
+    local_time: Mapped[time] = mapped_column(Time)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    # The delivery job reads only this index: rows due now, never the whole table.
+    next_due_utc: Mapped[datetime | None] = mapped_column(index=True)
+    paused_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SubscriptionEvent(Base):
+    """Append-only log of subscription changes. The member id is blanked by /forget."""
+
+    __tablename__ = "subscription_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(24))  # the command, or "system"
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class TipDelivery(Base):
+    """One member's tip for one local date: claimed, then sent (or missed, blocked, failed)."""
+
+    __tablename__ = "tip_deliveries"
+    # The guard of exactly-once delivery: a second claim of the same day cannot be inserted.
+    __table_args__ = (UniqueConstraint("subscription_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("subscriptions.id", ondelete="CASCADE")
+    )
+    local_date: Mapped[date] = mapped_column(Date)
+    tip_id: Mapped[str] = mapped_column(String(40))
+    # sending, sent, retry, missed, blocked, failed
+    status: Mapped[str] = mapped_column(String(8))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
+    # Set only while a retry is waiting, so the job finds retries through this index.
+    retry_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -1,0 +1,121 @@
+"""/mydata and /forget: everything the bot stores about a member, shown or erased.
+
+What is stored is listed by each feature in ``deps.personal_data`` (see ``bot.privacy``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import subscriptions as subs
+from bot.deps import Context, Deps, get_deps
+from bot.privacy import PersonalData, describe_all, erase_all
+from bot.text import escape
+from handlers.common import reply
+from handlers.subscribe import private_only, show, user_id_of, waiting_of
+
+log = logging.getLogger(__name__)
+
+PREFIX = "privacy:"
+TIPS_DATA = PersonalData("daily tips", subs.subscription_facts, subs.erase_subscription)
+
+
+def forget_markup(deps: Deps) -> InlineKeyboardMarkup:
+    """Erase, or keep."""
+    content = deps.content
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    content.text("button_forget"), callback_data=f"{PREFIX}forget!"
+                ),
+                InlineKeyboardButton(
+                    content.text("button_keep_data"), callback_data=f"{PREFIX}keep"
+                ),
+            ]
+        ]
+    )
+
+
+def data_text(found: dict[str, list[str]]) -> str:
+    """Each kind of data with its lines, as HTML."""
+    return "\n\n".join(
+        f"<b>{escape(name.capitalize())}</b>\n" + "\n".join(f"• {escape(line)}" for line in lines)
+        for name, lines in found.items()
+    )
+
+
+async def mydata_command(update: Update, context: Context) -> None:
+    """/mydata: everything stored about the member."""
+    if await private_only(update, context, "mydata"):
+        return
+    deps = get_deps(context)
+    async with deps.transaction() as session:
+        found = await describe_all(session, deps.personal_data, user_id_of(update))
+    if not found:
+        await reply(update, deps.content.text("privacy_nothing"))
+        return
+    await reply(update, deps.content.text("privacy_mydata", data=data_text(found)))
+
+
+async def forget_command(update: Update, context: Context) -> None:
+    """/forget: ask before erasing."""
+    if await private_only(update, context, "mydata"):
+        return
+    deps = get_deps(context)
+    async with deps.transaction() as session:
+        found = await describe_all(session, deps.personal_data, user_id_of(update))
+    if not found:
+        await reply(update, deps.content.text("privacy_nothing"))
+        return
+    waiting_of(context).ask(user_id_of(update), "forget")
+    kinds = escape(", ".join(found))
+    await reply(update, deps.content.text("privacy_ask_forget", kinds=kinds), forget_markup(deps))
+
+
+async def forget_button(update: Update, context: Context) -> None:
+    """Erase everything (confirmed), or keep it."""
+    query = cast(CallbackQuery, update.callback_query)
+    await query.answer()
+    deps = get_deps(context)
+    user_id = user_id_of(update)
+    waiting_of(context).done(user_id)
+    if query.data != f"{PREFIX}forget!":
+        await show(update, deps.content.text("privacy_kept"), None, True)
+        return
+    async with deps.transaction() as session:
+        erased = await erase_all(session, deps.personal_data, user_id)
+    log.info("Erased %s row(s) at a member's request", erased)
+    await show(update, deps.content.text("privacy_forgotten"), None, True)
+
+
+async def typed_instead_of_button(
+    update: Update, context: Context, _text: str, _extra: str
+) -> None:
+    """Text where the confirmation buttons were expected: hint, and the buttons again."""
+    deps = get_deps(context)
+    await reply(update, deps.content.text("tips_use_buttons"), forget_markup(deps))
+
+
+async def open_deep_link(update: Update, context: Context, _payload: str) -> None:
+    """``/start mydata`` from the group's button."""
+    await mydata_command(update, context)
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any], deps: Deps) -> None:
+    """/mydata, /forget and their buttons; the daily tips' data joins the registry."""
+    application.add_handler(CommandHandler("mydata", mydata_command))
+    application.add_handler(CommandHandler("forget", forget_command))
+    application.add_handler(CallbackQueryHandler(forget_button, pattern=f"^{PREFIX}"))
+    waiting_of_app(application).answers["forget"] = typed_instead_of_button
+    deps.deep_links["mydata"] = open_deep_link
+    deps.personal_data.append(TIPS_DATA)
+
+
+def waiting_of_app(application: Application[Any, Any, Any, Any, Any, Any]) -> Any:
+    """The open questions (registered by handlers.subscribe, which must come first)."""
+    return application.bot_data["tips_waiting"]
