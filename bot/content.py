@@ -139,6 +139,8 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "links_intro": frozenset(),
     "unknown_command": frozenset({"command"}),
     "error_apology": frozenset(),
+    "error_admin_note": frozenset({"error", "update_id"}),
+    "admin_only": frozenset(),
     "button_back": frozenset(),
     "button_menu": frozenset(),
     "button_related": frozenset({"title"}),

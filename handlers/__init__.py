@@ -1,0 +1,31 @@
+"""Every feature registers its handlers here, in one place, in an order that matters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, ChatMemberHandler
+
+from bot.admins import refresh_on_member_change
+from bot.deps import Deps
+from handlers import faq, help, links, start, tracking, unknown
+
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def register_all(application: AnyApp, deps: Deps) -> None:
+    """Register every feature's handlers."""
+    # Group -1 sees every update first: it records chats and members (ids and times only).
+    tracking.register(application)
+    # Group -2 (only one handler runs per group): a change of someone's rights empties the
+    # admin cache before any feature checks who is an admin.
+    application.add_handler(
+        ChatMemberHandler(refresh_on_member_change, ChatMemberHandler.CHAT_MEMBER), group=-2
+    )
+    start.register(application, deps)
+    help.register(application)
+    faq.register(application, deps)
+    links.register(application)
+    # Note: order matters! The catch-all for unknown commands must come after every
+    # feature's commands, or it would answer them first.
+    unknown.register(application)

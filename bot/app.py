@@ -1,0 +1,108 @@
+"""The one factory that builds the bot: builder chain, handlers, start-up and shut-down."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
+
+import handlers
+from bot import db
+from bot.config import Settings
+from bot.content import Content, load_content
+from bot.deps import Deps, app_deps
+from bot.errors import error_handler
+from bot.matching import FaqMatcher
+
+log = logging.getLogger(__name__)
+
+# A token is required to build a bot; offline runs (console, tests) use this one.
+OFFLINE_TOKEN = "123456789:offline-console-token"  # noqa: S105
+
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def build_application(
+    settings: Settings,
+    request: BaseRequest | None = None,
+    *,
+    content: Content | None = None,
+    rate_limiter: AIORateLimiter | None = None,
+) -> AnyApp:
+    """Build the application; ``request`` swaps the network for a fake (tests, console)."""
+    content = content if content is not None else load_content(settings.content_dir)
+    api = settings.telegram_api_url
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token or OFFLINE_TOKEN)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=settings.zone,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    deps = Deps(settings=settings, content=content, matcher=FaqMatcher(content.faq))
+    application.bot_data["deps"] = deps
+    handlers.register_all(application, deps)
+    application.add_error_handler(error_handler)
+    return application
+
+
+async def _post_init(application: AnyApp) -> None:
+    """Migrate and open the database, register the command menu, rebuild scheduled jobs."""
+    deps = app_deps(application)
+    url = deps.settings.database_url
+    await asyncio.to_thread(db.upgrade, url)
+    deps.engine = db.create_engine(url)
+    deps.sessions = db.create_sessionmaker(deps.engine)
+    await application.bot.set_my_commands(menu_commands(deps.content))
+    for hook in deps.on_startup:
+        await hook(application)
+    log.info("FibroBot ready as @%s", application.bot.username)
+
+
+async def _post_shutdown(application: AnyApp) -> None:
+    """Close the database."""
+    deps = app_deps(application)
+    if deps.engine is not None:
+        await deps.engine.dispose()
+        deps.engine = None
+
+
+async def start_offline(application: AnyApp) -> None:
+    """Start without polling (console, tests): what ``run_polling`` does around its loop."""
+    await application.initialize()
+    await _post_init(application)
+    await application.start()
+
+
+async def stop_offline(application: AnyApp) -> None:
+    """Stop what ``start_offline`` started."""
+    await application.stop()
+    await application.shutdown()
+    await _post_shutdown(application)
+
+
+def menu_commands(content: Content) -> list[BotCommand]:
+    """Telegram's command menu: the member commands, then FAQ shortcuts from faq.yaml."""
+    commands = [BotCommand(c.command, c.description) for c in content.commands]
+    listed = {c.command for c in content.commands}
+    for entry in content.faq:
+        if entry.command and entry.command not in listed:
+            commands.append(BotCommand(entry.command, entry.title))
+    return commands

@@ -1,0 +1,185 @@
+"""The ``fibrobot`` command: run, console, database and content tools.
+
+Errors a person can fix (a bad setting, a broken content file, no token) print a clear
+message and exit non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError
+
+from bot import db
+from bot.config import ConfigError, Settings, load_settings
+from bot.content import ContentError, load_content
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+# Updates the bot asks Telegram for; chat_member is needed to see members join and leave.
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.CHAT_MEMBER,
+    Update.MY_CHAT_MEMBER,
+]
+
+NO_TOKEN_HELP = """TELEGRAM_BOT_TOKEN is not set, so FibroBot cannot connect to Telegram.
+  - Get a token from @BotFather, then put it in .env (copy .env.example) or the environment.
+  - Or try the bot offline first, with no token: `fibrobot console` (or `make run`)."""  # noqa: S105
+
+log = logging.getLogger("bot.cli")
+
+
+class RedactingFormatter(logging.Formatter):
+    """Removes the bot token from every log line, tracebacks included."""
+
+    def __init__(self, fmt: str, secret: str | None) -> None:
+        super().__init__(fmt)
+        self.secret = secret
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Format, then blank out the token wherever it appears."""
+        text = super().format(record)
+        return text.replace(self.secret, "[token]") if self.secret else text
+
+
+def setup_logging(settings: Settings) -> None:
+    """Log to standard error; keep chatty libraries quiet and the token out."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RedactingFormatter(LOG_FORMAT, settings.token))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    # httpx logs every request URL, and the URL holds the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def fail(message: str, code: int) -> int:
+    """Print a message for a person and return the exit code."""
+    print(f"fibrobot: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
+    """Long polling against the Bot API until SIGINT or SIGTERM."""
+    if settings.token is None:
+        return fail(NO_TOKEN_HELP, EXIT_USAGE)
+    from bot.app import build_application  # noqa: PLC0415 (keeps `--help` fast)
+
+    application = build_application(settings)
+    try:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
+    except InvalidToken:
+        return fail("the Bot API refused TELEGRAM_BOT_TOKEN; check it with @BotFather", EXIT_USAGE)
+    except NetworkError as exc:
+        return fail(
+            f"cannot reach the Bot API at {settings.telegram_api_url} ({exc})", EXIT_FAILED
+        )
+    return EXIT_OK
+
+
+def cmd_console(settings: Settings, _args: argparse.Namespace) -> int:
+    """The offline console."""
+    from bot.console import Console  # noqa: PLC0415
+
+    # The terminal is the bot's screen here: only warnings and errors go to the log.
+    logging.getLogger().setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
+    print(
+        "FibroBot offline console: nothing leaves this machine. "
+        "To connect to Telegram, set TELEGRAM_BOT_TOKEN (see .env.example) and run "
+        "`fibrobot run`.",
+        file=sys.stderr,
+    )
+    asyncio.run(Console(settings).run())
+    return EXIT_OK
+
+
+def cmd_start(settings: Settings, args: argparse.Namespace) -> int:
+    """With a token, run for real; without one, the offline console."""
+    return (cmd_run if settings.token else cmd_console)(settings, args)
+
+
+def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    """Apply or undo database migrations."""
+    if args.db_command == "upgrade":
+        db.upgrade(settings.database_url, args.revision)
+    else:
+        db.downgrade(settings.database_url, args.revision)
+    print(f"database {args.db_command}d to {args.revision}")
+    return EXIT_OK
+
+
+def cmd_content_check(settings: Settings, args: argparse.Namespace) -> int:
+    """Check every content file; exit 1 on errors."""
+    try:
+        content = load_content(settings.content_dir, strict=args.strict)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_FAILED
+    for warning in content.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"content OK: {len(content.faq)} FAQ entries, {len(content.links)} links")
+    return EXIT_OK
+
+
+Command = Callable[[Settings, argparse.Namespace], int]
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line."""
+    top = argparse.ArgumentParser(prog="fibrobot", description="FibroBot, the community helper.")
+    top.set_defaults(func=cmd_start)
+    sub = top.add_subparsers(dest="command")
+    sub.add_parser("run", help="connect to the Bot API (needs TELEGRAM_BOT_TOKEN)").set_defaults(
+        func=cmd_run
+    )
+    sub.add_parser("console", help="try the bot offline in this terminal").set_defaults(
+        func=cmd_console
+    )
+    db_parser = sub.add_parser("db", help="database migrations")
+    db_sub = db_parser.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="apply migrations (default: all)")
+    up.add_argument("revision", nargs="?", default="head")
+    down = db_sub.add_parser("downgrade", help="undo migrations down to a revision")
+    down.add_argument("revision")
+    db_parser.set_defaults(func=cmd_db)
+    content = sub.add_parser("content", help="content files")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    check = content_sub.add_parser("check", help="check the content files")
+    check.add_argument("--strict", action="store_true", help="placeholder links are errors")
+    check.set_defaults(func=cmd_content_check)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``fibrobot`` command."""
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        return fail(f"configuration error:\n{exc}", EXIT_USAGE)
+    setup_logging(settings)
+    func: Command = args.func
+    try:
+        return func(settings, args)
+    except ContentError as exc:
+        problems = "\n".join(f"  {p}" for p in exc.problems)
+        return fail(f"the content files have errors:\n{problems}", EXIT_FAILED)
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Settings read once from the environment and ``.env``, then passed down."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+
+
+class ConfigError(Exception):
+    """Raised when a setting is wrong; the message names the variable, never its secret value."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot. ``.env.example`` documents each variable."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite:///data/fibrobot.db"
+    community_chat_id: int | None = None
+    timezone: str = "UTC"
+    admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    content_dir: Path = PROJECT_DIR / "content"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _token_shape(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or not TOKEN_PATTERN.match(value.strip()):
+            # Never echo the value: it may be a real token with a typo.
+            raise ValueError("does not look like a bot token from BotFather (digits:letters)")
+        return value.strip()
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError("must be an http(s) URL such as https://api.telegram.org")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql", "postgres://")):
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("is not an IANA time zone name such as Europe/Madrid") from None
+        return value
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not all(re.fullmatch(r"-?\d+", p) for p in parts):
+                raise ValueError("must be Telegram user ids separated by commas, like 123,456")
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The community time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def token(self) -> str | None:
+        """The bot token in clear, for the Bot API client only."""
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings, turning validation errors into one readable ConfigError."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            lines.append(f"{name}: {message}")
+        raise ConfigError("\n".join(lines)) from None
+
+
+def variable_names() -> list[str]:
+    """The environment variable of every setting (``.env.example`` must list them all)."""
+    return [name.upper() for name in Settings.model_fields]

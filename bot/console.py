@@ -1,0 +1,232 @@
+"""The offline console: the real application, with the network replaced by a fake Bot API.
+
+Lines typed (or piped) on standard input become messages from a member; every message the
+bot sends is printed. Inline buttons are numbered: typing the number presses the button.
+Lines starting with ``:`` steer the console (``:help`` lists them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+from urllib.parse import parse_qs, urlparse
+
+from telegram import Update
+from telegram.ext import AIORateLimiter
+
+from bot.app import AnyApp, build_application, start_offline, stop_offline
+from bot.config import Settings
+from bot.fakeapi import ADMIN_ID, BOT_USERNAME, GROUP_ID, ApiCall, FakeBotAPI
+
+MEMBER_ID = 1001
+CONSOLE_HELP = """Console commands:
+  :private   talk to the bot in a private chat (the default)
+  :group     talk in the community group
+  :member    act as an ordinary member (the default)
+  :admin     act as a community admin
+  :quit      leave (so does Ctrl-D, or the end of piped input)
+Anything else is sent to the bot as a message, e.g. /faq cost
+Type the number shown next to a button to press it."""
+
+
+@dataclass
+class Button:
+    """A numbered inline button on a message the bot sent."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    callback_data: str | None
+    url: str | None
+
+
+@dataclass
+class ConsoleState:
+    """Who is talking, where, and the buttons on screen."""
+
+    private: bool = True
+    admin: bool = False
+    buttons: dict[int, Button] = field(default_factory=dict)
+    button_numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(10_000))
+
+
+def plain(text: str) -> str:
+    """HTML as a terminal shows it: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+class Console:
+    """Drives the application from lines of text and prints what the bot sends."""
+
+    def __init__(self, settings: Settings, out: TextIO = sys.stdout) -> None:
+        self.out = out
+        self.state = ConsoleState()
+        self.group_id = settings.community_chat_id or GROUP_ID
+        self.api = FakeBotAPI(on_call=self._show)
+        # No flood limits to respect offline.
+        limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0)
+        self.app: AnyApp = build_application(settings, self.api, rate_limiter=limiter)
+
+    @property
+    def user_id(self) -> int:
+        """The id of whoever is typing now."""
+        return ADMIN_ID if self.state.admin else MEMBER_ID
+
+    @property
+    def chat_id(self) -> int:
+        """The chat the console is typing in now."""
+        return self.user_id if self.state.private else self.group_id
+
+    def _user(self) -> dict[str, Any]:
+        name = "Alex (admin)" if self.state.admin else "Sam"
+        return {"id": self.user_id, "is_bot": False, "first_name": name, "language_code": "en"}
+
+    def _chat(self) -> dict[str, Any]:
+        if self.state.private:
+            return {
+                "id": self.chat_id,
+                "type": "private",
+                "first_name": self._user()["first_name"],
+            }
+        return {"id": self.chat_id, "type": "supergroup", "title": "Fibro community"}
+
+    def where(self) -> str:
+        """A short label of the current chat and role."""
+        place = "private chat" if self.state.private else "community group"
+        return f"{place}, as {'an admin' if self.state.admin else 'a member'}"
+
+    # --- Output -----------------------------------------------------------------------
+
+    def _show(self, call: ApiCall) -> None:
+        if call.method not in ("sendMessage", "editMessageText", "sendPhoto"):
+            if call.method == "answerCallbackQuery" and call.params.get("text"):
+                self._print(f"  (notice) {call.params['text']}")
+            return
+        label = "bot (edited)" if call.method == "editMessageText" else "bot"
+        chat = int(call.params["chat_id"])
+        where = "" if chat == self.chat_id else f" → chat {chat}"
+        self._print(f"\n{label}{where}:")
+        if call.method == "sendPhoto":
+            self._print("  [a picture]")
+        for line in plain(call.text).splitlines():
+            self._print(f"  {line}")
+        self._number_buttons(call, chat, int(call.result["message_id"]))
+
+    def _number_buttons(self, call: ApiCall, chat_id: int, message_id: int) -> None:
+        for button in call.buttons:
+            number = next(self.state.button_numbers)
+            self.state.buttons[number] = Button(
+                chat_id, message_id, button["text"], button.get("callback_data"), button.get("url")
+            )
+            target = f" ({button['url']})" if button.get("url") else ""
+            self._print(f"  [{number}] {button['text']}{target}")
+
+    def _print(self, line: str) -> None:
+        print(line, file=self.out, flush=True)
+
+    # --- Input ------------------------------------------------------------------------
+
+    async def handle_line(self, line: str) -> bool:
+        """Act on one line; False when the console should stop."""
+        line = line.strip()
+        if not line:
+            return True
+        if line.startswith(":"):
+            return self._console_command(line)
+        if line.isdigit() and int(line) in self.state.buttons:
+            await self._press(self.state.buttons[int(line)])
+            return True
+        await self.app.process_update(self._message_update(line))
+        return True
+
+    def _console_command(self, line: str) -> bool:
+        command = line[1:].strip().lower()
+        if command in ("quit", "exit", "q"):
+            return False
+        if command in ("private", "group"):
+            self.state.private = command == "private"
+        elif command in ("admin", "member"):
+            self.state.admin = command == "admin"
+        else:
+            self._print(CONSOLE_HELP)
+            return True
+        self._print(f"(now in the {self.where()})")
+        return True
+
+    def _message_update(self, text: str) -> Update:
+        message: dict[str, Any] = {
+            "message_id": next(self.state.message_ids),
+            "date": int(time.time()),
+            "chat": self._chat(),
+            "from": self._user(),
+            "text": text,
+        }
+        if text.startswith("/"):
+            length = len(text.split(maxsplit=1)[0])
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        data = {"update_id": next(self.state.update_ids), "message": message}
+        return Update.de_json(data, self.app.bot)
+
+    async def _press(self, button: Button) -> None:
+        if button.url:
+            await self._open_url(button.url)
+            return
+        stored = self.api.messages.get((button.chat_id, button.message_id))
+        chat = (
+            {"id": button.chat_id, "type": "private", "first_name": "Member"}
+            if button.chat_id > 0
+            else {"id": button.chat_id, "type": "supergroup", "title": "Fibro community"}
+        )
+        message = {
+            "message_id": button.message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": {"id": self.app.bot.id, "is_bot": True, "first_name": "FibroBot"},
+            "text": stored.text if stored else "",
+        }
+        if stored and stored.reply_markup:
+            message["reply_markup"] = stored.reply_markup
+        query = {
+            "id": str(next(self.state.update_ids)),
+            "from": self._user(),
+            "chat_instance": str(button.chat_id),
+            "data": button.callback_data,
+            "message": message,
+        }
+        data = {"update_id": next(self.state.update_ids), "callback_query": query}
+        await self.app.process_update(Update.de_json(data, self.app.bot))
+
+    async def _open_url(self, url: str) -> None:
+        parsed = urlparse(url)
+        payload = parse_qs(parsed.query).get("start", [None])[0]
+        if parsed.netloc == "t.me" and parsed.path.strip("/") == BOT_USERNAME and payload:
+            # A deep link into the bot: Telegram would open the private chat and send /start.
+            self.state.private = True
+            self._print(f"(opening the private chat: /start {payload})")
+            await self.app.process_update(self._message_update(f"/start {payload}"))
+        else:
+            self._print(f"(this button opens {url} in a browser)")
+
+    async def run(self, stream: TextIO = sys.stdin) -> None:
+        """Run until the input ends or :quit."""
+        await start_offline(self.app)
+        try:
+            interactive = stream.isatty()
+            if interactive:
+                self._print(CONSOLE_HELP)
+            while True:
+                if interactive:
+                    print(f"\n[{self.where()}] > ", end="", file=self.out, flush=True)
+                line = await asyncio.to_thread(stream.readline)
+                if not line or not await self.handle_line(line):
+                    break
+        finally:
+            await stop_offline(self.app)

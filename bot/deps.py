@@ -1,0 +1,63 @@
+"""What every handler and job needs, built once in ``build_application`` and passed down."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram import Update
+from telegram.ext import Application, CallbackContext
+
+from bot.config import Settings
+from bot.content import Content
+from bot.db import transaction
+from bot.models import utcnow
+from bot.privacy import MEMBER_DATA, PersonalData
+
+if TYPE_CHECKING:
+    from bot.matching import FaqMatcher
+
+Context = CallbackContext[Any, Any, Any, Any]
+DeepLink = Callable[[Update, Context, str], Awaitable[None]]
+Hook = Callable[[Application[Any, Any, Any, Any, Any, Any]], Awaitable[None]]
+
+
+@dataclass
+class Deps:
+    """Settings, content, matcher and database sessions of one running bot."""
+
+    settings: Settings
+    content: Content
+    matcher: FaqMatcher
+    engine: AsyncEngine | None = None
+    sessions: async_sessionmaker[AsyncSession] | None = None
+    # Deep-link payload prefixes (``/start faq-cost``) to the feature that opens them.
+    deep_links: dict[str, DeepLink] = field(default_factory=dict)
+    # Features that rebuild jobs or warm caches at start-up, after the database is ready.
+    on_startup: list[Hook] = field(default_factory=list)
+    # What the bot stores about members, for /mydata and /forget (see bot.privacy).
+    personal_data: list[PersonalData] = field(default_factory=lambda: [MEMBER_DATA])
+    # The time; tests replace it to move the clock instead of waiting.
+    clock: Callable[[], datetime] = utcnow
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One database unit of work for this update or job."""
+        if self.sessions is None:
+            raise RuntimeError("the database is not ready: post_init has not run")
+        async with transaction(self.sessions) as session:
+            yield session
+
+
+def get_deps(context: Context) -> Deps:
+    """The bot's dependencies from a callback's context."""
+    return cast(Deps, context.bot_data["deps"])
+
+
+def app_deps(application: Application[Any, Any, Any, Any, Any, Any]) -> Deps:
+    """The bot's dependencies from the application."""
+    return cast(Deps, application.bot_data["deps"])

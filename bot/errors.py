@@ -1,0 +1,68 @@
+"""One error handler: log first (ids only, never text), apologise, tell the admins."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from telegram import Update
+from telegram.error import ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.deps import Context, get_deps
+
+log = logging.getLogger("bot.errors")
+
+ADMIN_NOTE_INTERVAL = 300.0  # seconds between two error notes to the admins
+_last_admin_note: dict[int, float] = {}
+
+
+def update_ids(update: object) -> dict[str, Any]:
+    """The ids that identify an update in the logs: never its text."""
+    if not isinstance(update, Update):
+        return {"update": type(update).__name__}
+    return {
+        "update_id": update.update_id,
+        "chat_id": update.effective_chat.id if update.effective_chat else None,
+        "user_id": update.effective_user.id if update.effective_user else None,
+    }
+
+
+async def error_handler(update: object, context: Context) -> None:
+    """Log the error with the update's ids; expected Telegram events are warnings."""
+    error = context.error
+    ids = update_ids(update)
+    if isinstance(error, (Forbidden, RetryAfter, NetworkError, ChatMigrated)):
+        # Expected events: the member blocked the bot, flood control, a network hiccup,
+        # a group turned supergroup. The feature that sent the message deals with them.
+        log.warning("Telegram said %s: %s (%s)", type(error).__name__, error, ids)
+        return
+    log.error("Error while handling %s", ids, exc_info=error)
+    await _apologise(update, context)
+    await _tell_admins(context, ids, error)
+
+
+async def _apologise(update: object, context: Context) -> None:
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    text = get_deps(context).content.text("error_apology")
+    try:
+        await context.bot.send_message(update.effective_chat.id, text)
+    except TelegramError as exc:
+        log.warning("Could not send the apology: %s (%s)", type(exc).__name__, update_ids(update))
+
+
+async def _tell_admins(context: Context, ids: dict[str, Any], error: BaseException | None) -> None:
+    deps = get_deps(context)
+    now = time.monotonic()
+    for admin_id in sorted(deps.settings.admin_user_ids):
+        if now - _last_admin_note.get(admin_id, -ADMIN_NOTE_INTERVAL) < ADMIN_NOTE_INTERVAL:
+            continue
+        _last_admin_note[admin_id] = now
+        note = deps.content.text(
+            "error_admin_note", error=type(error).__name__, update_id=ids.get("update_id", "-")
+        )
+        try:
+            await context.bot.send_message(admin_id, note)
+        except TelegramError as exc:
+            log.warning("Could not tell admin %s about an error: %s", admin_id, type(exc).__name__)

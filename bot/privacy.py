@@ -1,0 +1,62 @@
+"""Personal data: each feature says what it stores about a member and how to erase it.
+
+``/mydata`` shows everything listed here and ``/forget`` erases it, so a feature that stores
+a member's id must register itself (see ``handlers.tracking.register``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import Member
+
+Describe = Callable[[AsyncSession, int], Awaitable[list[str]]]
+Erase = Callable[[AsyncSession, int], Awaitable[int]]
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """One kind of data kept about a member: how to show it and how to erase it."""
+
+    name: str
+    describe: Describe
+    erase: Erase
+
+
+async def describe_member(session: AsyncSession, user_id: int) -> list[str]:
+    """The member row: when the bot first and last saw this id."""
+    member = await session.scalar(select(Member).where(Member.id == user_id))
+    if member is None:
+        return []
+    return [
+        f"Telegram id {member.id}",
+        f"first seen {member.first_seen:%Y-%m-%d %H:%M} UTC",
+        f"last seen {member.last_seen:%Y-%m-%d %H:%M} UTC",
+    ]
+
+
+async def erase_member(session: AsyncSession, user_id: int) -> int:
+    """Delete the member row."""
+    result = await session.execute(delete(Member).where(Member.id == user_id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+MEMBER_DATA = PersonalData("member", describe_member, erase_member)
+
+
+async def describe_all(
+    session: AsyncSession, kinds: list[PersonalData], user_id: int
+) -> dict[str, list[str]]:
+    """Everything stored about a member, by kind; kinds with nothing stored are left out."""
+    found = {kind.name: await kind.describe(session, user_id) for kind in kinds}
+    return {name: lines for name, lines in found.items() if lines}
+
+
+async def erase_all(session: AsyncSession, kinds: list[PersonalData], user_id: int) -> int:
+    """Erase everything stored about a member, in the caller's transaction; rows erased."""
+    # Later kinds may refer to earlier ones (deliveries to subscriptions): erase in reverse.
+    return sum([await kind.erase(session, user_id) for kind in reversed(kinds)])

@@ -1,0 +1,1 @@
+"""Benchmarks printed by `make bench`: measured figures beside their targets or references."""
