@@ -107,7 +107,7 @@ def _decode(value: str) -> Any:
 class CompatProxy:
     """Bot API front for the emulator; see the module docstring."""
 
-    def __init__(self, emulator_url: str, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, emulator_url: str, port: int = 0) -> None:
         self.emulator_url = emulator_url.rstrip("/")
         self.calls: list[Call] = []
         self.chats: dict[int, dict[str, Any]] = {}
@@ -132,15 +132,14 @@ class CompatProxy:
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # the journal is the log
 
-        self._server = ThreadingHTTPServer((host, port), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     # ----------------------------------------------------------------- lifecycle
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def start(self) -> CompatProxy:
         self._thread.start()
@@ -290,7 +289,8 @@ class CompatProxy:
     def _dispatch(self, token: str, method: str, params: dict[str, Any]) -> Result:
         handler = getattr(self, f"_m_{method}", None)
         if handler is not None:
-            return handler(token, method, params)  # type: ignore[no-any-return]
+            result: Result = handler(token, method, params)
+            return result
         if method in TRUE_METHODS:
             return self._ok(True)  # GAP 5: see TRUE_METHODS
         if method in ("deleteMessage", "setWebhook"):

@@ -204,6 +204,7 @@ class BotMessage:
     raw_text: str
     parse_mode: str | None
     keyboard: list[list[dict[str, Any]]]
+    raw: dict[str, Any] = field(default_factory=dict)  # the sendMessage/edit parameters
     edited: bool = False  # True when returned because an existing message changed
 
     @property
@@ -218,6 +219,11 @@ class BotMessage:
     @property
     def buttons(self) -> list[dict[str, Any]]:
         return [button for row in self.keyboard for button in row]
+
+    @property
+    def quotes(self) -> bool:
+        """True when the bot sent this as a reply quoting a member's message."""
+        return bool(self.raw.get("reply_parameters") or self.raw.get("reply_to_message_id"))
 
     @property
     def button_texts(self) -> list[str]:
@@ -269,6 +275,7 @@ class E2E:
                 raw_text=str(msg.get("text", "")),
                 parse_mode=msg.get("parse_mode"),
                 keyboard=(markup or {}).get("inline_keyboard") or [],
+                raw=msg,
             )
         return out
 
@@ -312,7 +319,8 @@ class ChatClient:
         }
         self._calls_mark = len(self.env.proxy.calls)
 
-    def _changes(self) -> list[BotMessage]:
+    def changes(self) -> list[BotMessage]:
+        """Bot messages in this chat that are new or edited since the last action."""
         out = []
         for mid, m in sorted(self.env.bot_messages(self.chat["id"]).items()):
             if mid not in self._seen:
@@ -379,7 +387,7 @@ class ChatClient:
         """The first new or edited bot message in this chat since the last action."""
 
         def check() -> BotMessage | None:
-            for m in self._changes():
+            for m in self.changes():
                 if predicate is None or predicate(m):
                     return m
             return None
@@ -387,7 +395,7 @@ class ChatClient:
         try:
             reply = wait_until(check, timeout, "the bot's reply", step=0.05)
         except TimeoutError:
-            got = "\n  ".join(str(m) for m in self._changes()) or "(nothing)"
+            got = "\n  ".join(str(m) for m in self.changes()) or "(nothing)"
             raise AssertionError(
                 f"{self.user['first_name']} in chat {self.chat['id']} got no matching reply "
                 f"within {timeout}s. Changes seen:\n  {got}\nBot log tail:\n"
@@ -420,7 +428,7 @@ class ChatClient:
             "the bot to fetch the update",
         )
         time.sleep(seconds)
-        changes = self._changes()
+        changes = self.changes()
         assert not changes, (
             f"expected silence in chat {self.chat['id']}, got: {[str(m) for m in changes]}"
         )
