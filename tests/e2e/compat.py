@@ -116,6 +116,7 @@ class CompatProxy:
         self.bot_user: dict[str, Any] | None = None
         self._cond = threading.Condition()
         self._pending: dict[str, list[dict[str, Any]]] = {}  # token -> updates not confirmed
+        self._next_update_id = 1
         self._sent_dates: dict[tuple[int, int], int] = {}  # (chat, message) -> date (s)
         self._poll_lock = threading.Lock()
         proxy = self
@@ -420,9 +421,24 @@ class CompatProxy:
                 # telegram.CallbackQuery; Telegram derives it from the chat.
                 chat_id = (cq.get("message") or {}).get("chat", {}).get("id", 0)
                 cq["chat_instance"] = f"ci{chat_id}"
-            pending.append(update)
+            self._queue(pending, update)
 
-    def _get_updates(self, token: str, params: dict[str, Any]) -> tuple[int, Any]:
+    def _queue(self, pending: list[dict[str, Any]], update: dict[str, Any]) -> None:
+        # The proxy numbers the updates it hands out itself, so that updates injected
+        # by tests (inject_update) and the emulator's own never share an update_id.
+        update["update_id"] = self._next_update_id
+        self._next_update_id += 1
+        pending.append(update)
+
+    def inject_update(self, token: str, update: dict[str, Any]) -> None:
+        """Deliver an update the emulator cannot produce (chat_member, edited_message...).
+
+        ``update`` is the Bot API Update without ``update_id``.
+        """
+        with self._poll_lock:
+            self._queue(self._pending.setdefault(token, []), dict(update))
+
+    def _get_updates(self, token: str, params: dict[str, Any]) -> Result:
         # GAP 3: the emulator ignores `offset`, `limit` and `timeout`: it returns each
         # update once (marking it read) and answers at once. Updates lost in transit
         # would never come back, and PTB would spin on empty answers. Keep the updates
@@ -432,11 +448,11 @@ class CompatProxy:
         limit = int(params.get("limit") or 100)
         wait = min(float(params.get("timeout") or 0), MAX_LONG_POLL_SECONDS)
         deadline = time.monotonic() + wait
-        with self._poll_lock:
-            while True:
+        while True:
+            with self._poll_lock:
                 self._drain(token)
                 pending = [u for u in self._pending.get(token, []) if u["update_id"] >= offset]
                 self._pending[token] = pending
-                if pending or time.monotonic() >= deadline:
-                    return self._ok(pending[:limit])
-                time.sleep(POLL_STEP_SECONDS)
+            if pending or time.monotonic() >= deadline:
+                return self._ok(pending[:limit])
+            time.sleep(POLL_STEP_SECONDS)

@@ -279,6 +279,10 @@ class E2E:
             )
         return out
 
+    def inject(self, update: dict[str, Any]) -> None:
+        """Deliver a raw Bot API update (no update_id) the emulator cannot produce."""
+        self.proxy.inject_update(BOT_TOKEN, update)
+
     def log_mark(self) -> int:
         return len(self.bot.log_text())
 
