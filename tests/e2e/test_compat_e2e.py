@@ -31,9 +31,9 @@ from telegram.error import BadRequest
 pytestmark = pytest.mark.e2e
 
 T = TypeVar("T")
-USER = {"id": 3000001, "is_bot": False, "first_name": "Lee"}
-ADMIN = {"id": ADMIN_USER_ID, "is_bot": False, "first_name": "Ada"}
-GROUP = {"id": GROUP_CHAT_ID, "type": "supergroup", "title": "Group"}
+USER: dict[str, Any] = {"id": 3000001, "is_bot": False, "first_name": "Lee"}
+ADMIN: dict[str, Any] = {"id": ADMIN_USER_ID, "is_bot": False, "first_name": "Ada"}
+GROUP: dict[str, Any] = {"id": GROUP_CHAT_ID, "type": "supergroup", "title": "Group"}
 
 
 @dataclass
