@@ -161,6 +161,7 @@ def test_gap4_and_gap7_callback_edit_and_answer(stack: Stack) -> None:
     async def handle(bot: Bot) -> tuple[Any, ...]:
         updates = await bot.get_updates(timeout=1)
         query = updates[-1].callback_query
+        assert query is not None
         answered = await query.answer("done")
         edited = await query.edit_message_text("answer")  # no reply_markup: buttons go
         return query, answered, edited
