@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,7 +30,8 @@ from e2e_harness import (
     ChatClient,
     Emulator,
     bot_env,
-    missing_node_tools,
+    node_tools_problem,
+    require_emulator,
     wait_until,
 )
 
@@ -41,20 +41,11 @@ ADMIN = {"id": ADMIN_USER_ID, "is_bot": False, "first_name": "Ada", "username": 
 GROUP = {"id": GROUP_CHAT_ID, "type": "supergroup", "title": GROUP_TITLE}
 
 BOT_START_TIMEOUT = 30.0
-
-
-def _skip_reason() -> str | None:
-    missing = missing_node_tools()
-    if missing:
-        return (
-            f"!!! E2E TESTS SKIPPED: {' and '.join(missing)} not found on PATH. Install "
-            f"Node.js 20+ and run `{INSTALL_HINT}` to run the end-to-end tests. !!!"
-        )
-    return None
+BOT_STOP_TIMEOUT = 5.0
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    reason = _skip_reason()
+    reason = node_tools_problem()
     if reason:
         return [reason]
     if not EMULATOR_PKG.exists():
@@ -72,14 +63,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 @pytest.fixture(scope="module")
 def e2e(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2E]:
     """Emulator, compat proxy and the real bot (`fibrobot run`), for one test module."""
-    reason = _skip_reason()
-    if reason:
-        warnings.warn(reason, stacklevel=1)
-        pytest.skip(reason)
-    if not EMULATOR_PKG.exists():
-        pytest.fail(
-            f"telegram-test-api is missing from tests/e2e/node_modules: run `{INSTALL_HINT}`"
-        )
+    require_emulator()
 
     tmp = tmp_path_factory.mktemp("e2e")
     emulator = Emulator(tmp / "emulator.log")
@@ -114,10 +98,13 @@ def e2e(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2E]:
         print(f"\ne2e: bot polling after {time.monotonic() - started:.1f}s; log: {bot.log_path}")
         yield E2E(emulator=emulator, proxy=proxy, bot=bot)
 
-        code = bot.stop(timeout=10)
+        stopping = time.monotonic()
+        code = bot.stop(timeout=BOT_STOP_TIMEOUT)
         assert code == 0, (
-            f"the bot did not exit 0 within 10s of SIGTERM (exit code {code}):\n{bot.log_tail()}"
+            f"the bot did not exit 0 within {BOT_STOP_TIMEOUT}s of SIGTERM "
+            f"(exit code {code}):\n{bot.log_tail()}"
         )
+        print(f"\ne2e: bot stopped in {time.monotonic() - stopping:.1f}s")
     finally:
         if bot is not None:
             bot.stop(timeout=5)

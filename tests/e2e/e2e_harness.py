@@ -25,11 +25,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 from compat import CompatProxy
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -76,6 +78,32 @@ def post_json(url: str, payload: dict[str, Any], timeout: float = 5.0) -> Any:
 
 def missing_node_tools() -> list[str]:
     return [tool for tool in ("node", "npm") if shutil.which(tool) is None]
+
+
+def node_tools_problem() -> str | None:
+    """A loud reason to skip, when node or npm is missing."""
+    missing = missing_node_tools()
+    if missing:
+        return (
+            f"!!! E2E TESTS SKIPPED: {' and '.join(missing)} not found on PATH. Install "
+            f"Node.js 20+ and run `{INSTALL_HINT}` to run the end-to-end tests. !!!"
+        )
+    return None
+
+
+def require_emulator() -> None:
+    """Skip loudly without node/npm (fail instead under FIBROBOT_REQUIRE_E2E=1); fail
+    when the emulator package is not installed."""
+    reason = node_tools_problem()
+    if reason:
+        if os.environ.get("FIBROBOT_REQUIRE_E2E"):  # CI / `make test`: never skip
+            pytest.fail(reason.replace("SKIPPED", "CANNOT RUN") + " (FIBROBOT_REQUIRE_E2E)")
+        warnings.warn(reason, stacklevel=2)
+        pytest.skip(reason)
+    if not EMULATOR_PKG.exists():
+        pytest.fail(
+            f"telegram-test-api is missing from tests/e2e/node_modules: run `{INSTALL_HINT}`"
+        )
 
 
 # --------------------------------------------------------------------- processes

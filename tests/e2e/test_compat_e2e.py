@@ -18,12 +18,10 @@ from compat import MAX_LONG_POLL_SECONDS, CompatProxy
 from e2e_harness import (
     ADMIN_USER_ID,
     BOT_TOKEN,
-    EMULATOR_PKG,
     GROUP_CHAT_ID,
-    INSTALL_HINT,
     Emulator,
-    missing_node_tools,
     post_json,
+    require_emulator,
 )
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest
@@ -76,11 +74,7 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    missing = missing_node_tools()
-    if missing:
-        pytest.skip(f"!!! E2E TESTS SKIPPED: {' and '.join(missing)} not found on PATH !!!")
-    if not EMULATOR_PKG.exists():
-        pytest.fail(f"telegram-test-api is missing: run `{INSTALL_HINT}`")
+    require_emulator()
     emulator = Emulator(tmp_path_factory.mktemp("compat") / "emulator.log")
     proxy = CompatProxy(emulator.url).start()
     proxy.register_chat(GROUP)
