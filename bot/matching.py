@@ -28,11 +28,13 @@ from rapidfuzz.distance import OSA
 
 from bot.content import FaqEntry
 
-# A confident answer needs this score and this lead over the runner-up; entries within the
-# lead of the best one (and above MIN_SCORE) are offered as choices instead.
+# A confident answer needs MATCH_SCORE and a lead of MARGIN over the runner-up. Otherwise the
+# entries scoring at least MIN_SCORE and within CLOSE of the best are offered as choices, when
+# there are two or more of them ("pros and cons" is about benefits and risks alike).
 MATCH_SCORE = 0.6
-MIN_SCORE = 0.4
+MIN_SCORE = 0.3
 MARGIN = 0.08
+CLOSE = 0.2
 MAX_CANDIDATES = 3
 WORD_WEIGHT = 0.65  # the phrase view gets the rest
 
@@ -167,9 +169,9 @@ class FaqMatcher:
         scores = self._scores(known, " ".join(sorted(words)))
         ranked = sorted(range(len(scores)), key=lambda i: -scores[i])
         top = scores[ranked[0]]
-        close = [i for i in ranked if scores[i] >= max(MIN_SCORE, top - MARGIN)]
-        if len(close) == 1 and top >= MATCH_SCORE:
-            return MatchResult(self.entries[close[0]])
+        if top >= MATCH_SCORE and (len(ranked) == 1 or scores[ranked[1]] <= top - MARGIN):
+            return MatchResult(self.entries[ranked[0]])
+        close = [i for i in ranked if scores[i] >= max(MIN_SCORE, top - CLOSE)]
         if len(close) >= 2:
             return MatchResult(None, tuple(self.entries[i] for i in close[:MAX_CANDIDATES]))
         return MatchResult(None)
