@@ -54,9 +54,9 @@ _STOP_WORDS_TEXT = """
     did do does doing dont for from get getting go going gonna got good had has have hello
     hey hi how i if im in into is isnt it its ive just know let lets many me might more
     must my no not of ok okay on or our please pls plz really say should so some someone
-    tell than thank thanks that thats the their them then there these they thing things
+    still tell than thank thanks that thats the their them then there these they thing things
     this those time to u up ur us want was we were what whats when where which who whom why
-    will with would yes you your
+    will with would yes yet you your
 """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
