@@ -19,7 +19,7 @@ import bisect
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -40,7 +40,10 @@ WORD_WEIGHT = 0.65  # the phrase view gets the rest
 
 EXACT, SUFFIX, TYPO, PREFIX, TYPO2 = 1.0, 0.9, 0.85, 0.75, 0.7
 SUFFIXES = ("s", "es", "d", "ed", "ing", "al", "ly")
-MIN_PREFIX = 4
+MIN_STEM = 4  # shortest word part matched as a prefix ("mito") or a stem ("cure" in "cured")
+# Phrase similarity (0-100) below this is noise; above it is rescaled to 0-1.
+PHRASE_FLOOR = 50
+MAX_WORDS = 30  # a pasted paragraph is cut here, keeping match time bounded
 
 # Question phrases whose meaning lives in words that are otherwise filler.
 PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -79,7 +82,7 @@ def normalise(text: str) -> list[str]:
     for pattern, replacement in PHRASES:
         text = pattern.sub(replacement, text)
     words = (w for w in text.split() if len(w) > 1 and w not in STOP_WORDS)
-    return list(dict.fromkeys(words))
+    return list(dict.fromkeys(words))[:MAX_WORDS]
 
 
 def max_typos(word: str) -> int:
@@ -186,19 +189,17 @@ class FaqMatcher:
                 found[known] = similarity
         for suffix in SUFFIXES:  # "cured" is "cure", "costs" is "cost"
             stem = typed.removesuffix(suffix)
-            if stem != typed and len(stem) >= MIN_PREFIX and stem in self._owners:
+            if stem != typed and len(stem) >= MIN_STEM and stem in self._owners:
                 found[stem] = max(found.get(stem, 0.0), SUFFIX)
-        if len(typed) >= MIN_PREFIX:  # "mito" is "mitochondria", "insur" is "insurance"
+        if len(typed) >= MIN_STEM:  # "mito" is "mitochondria", "insur" is "insurance"
             for known in self._starting_with(typed):
                 found[known] = max(found.get(known, 0.0), PREFIX)
         return found
 
-    def _starting_with(self, prefix: str) -> Iterable[str]:
+    def _starting_with(self, prefix: str) -> list[str]:
         start = bisect.bisect_left(self._words, prefix)
-        for known in self._words[start:]:
-            if not known.startswith(prefix):
-                break
-            yield known
+        end = bisect.bisect_left(self._words, prefix + "\uffff", lo=start)
+        return self._words[start:end]
 
     def _scores(self, known: list[dict[str, float]], phrase: str) -> list[float]:
         """Score every entry: weighted word matches blended with the best phrase match."""
@@ -215,10 +216,12 @@ class FaqMatcher:
                 word_scores[index] += weight * similarity
         phrase_scores = [0.0] * len(self.entries)
         for _, score, position in process.extract(
-            phrase, self._phrases, scorer=fuzz.ratio, score_cutoff=50, limit=None
+            phrase, self._phrases, scorer=fuzz.ratio, score_cutoff=PHRASE_FLOOR, limit=None
         ):
             owner = self._phrase_owner[position]
-            phrase_scores[owner] = max(phrase_scores[owner], (score - 50) / 50)
+            phrase_scores[owner] = max(
+                phrase_scores[owner], (score - PHRASE_FLOOR) / (100 - PHRASE_FLOOR)
+            )
         return [
             WORD_WEIGHT * word / total_weight + (1 - WORD_WEIGHT) * phrase_
             for word, phrase_ in zip(word_scores, phrase_scores, strict=True)

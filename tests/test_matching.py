@@ -245,6 +245,12 @@ def test_normalise(text: str, words: list[str]) -> None:
     assert normalise(text) == words
 
 
+def test_a_pasted_paragraph_is_cut_short(matcher: FaqMatcher) -> None:
+    paragraph = "how much does it cost " + " ".join(f"word{n}" for n in range(2000))
+    assert len(normalise(paragraph)) == 30
+    assert matcher.match(paragraph).status == "none"  # mostly unknown words
+
+
 def test_an_empty_faq_matches_nothing() -> None:
     assert FaqMatcher([]).match("cost").status == "none"
 
