@@ -104,6 +104,18 @@ def _decode(value: str) -> Any:
         return value
 
 
+def _keyboard(markup: Any) -> Any:
+    """The inline keyboard of a reply_markup (JSON string or dict); [] when none."""
+    decoded = _decode(markup) if isinstance(markup, str) else markup
+    if not isinstance(decoded, dict):
+        return []
+    return decoded.get("inline_keyboard") or []
+
+
+def _bad_request(what: str) -> Result:
+    return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {what}"}
+
+
 class CompatProxy:
     """Bot API front for the emulator; see the module docstring."""
 
@@ -347,18 +359,29 @@ class CompatProxy:
         markup = _decode(params.get("reply_markup", ""))
         if not (isinstance(markup, dict) and "inline_keyboard" in markup):
             params = {**params, "reply_markup": json.dumps({"inline_keyboard": []})}
+        mid, cid = int(params["message_id"]), int(params["chat_id"])
+        stored = self._current(token, cid, mid)
+        # GAP 4c: the emulator accepts any edit; Telegram refuses edits of unknown
+        # messages and edits that change nothing (a button pressed twice), and bots
+        # must handle both.
+        if stored is None:
+            return _bad_request("message to edit not found")
+        if stored.get("text") == params.get("text", stored.get("text")) and _keyboard(
+            stored.get("reply_markup")
+        ) == _keyboard(params["reply_markup"]):
+            return _bad_request(
+                "message is not modified: specified new message content and reply markup "
+                "are exactly the same as a current content and reply markup of the message"
+            )
         status, answer = self._forward(token, method, params)
         if answer.get("ok"):
             # GAP 4b: the emulator answers `result: null`; the real API returns the
             # edited Message, which PTB parses (Message.de_json(None) raises).
-            mid, cid = int(params["message_id"]), int(params["chat_id"])
-            stored = self._current(token, cid, mid)
-            merged = {**stored, **params} if stored else params
-            answer["result"] = self._message(mid, cid, merged, edited=True)
+            answer["result"] = self._message(mid, cid, {**stored, **params}, edited=True)
         return status, answer
 
     def _m_editMessageReplyMarkup(self, token: str, method: str, params: dict[str, Any]) -> Result:
-        return self._m_editMessageText(token, method, params)  # same gaps 4a and 4b
+        return self._m_editMessageText(token, method, params)  # same gaps 4a-4c
 
     def _m_answerCallbackQuery(self, token: str, method: str, params: dict[str, Any]) -> Result:
         status, answer = self._forward(token, method, params)

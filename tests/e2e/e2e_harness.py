@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from compat import CompatProxy
+from compat import Call, CompatProxy
 
 E2E_DIR = Path(__file__).resolve().parent
 REPO_ROOT = E2E_DIR.parent.parent
@@ -445,8 +445,11 @@ class ChatClient:
 
     def callback_answer(self, timeout: float = 5.0) -> dict[str, Any]:
         """Parameters of the bot's answerCallbackQuery after the last press()."""
-        call = self.env.proxy.wait_for_call("answerCallbackQuery", self._calls_mark, timeout)
-        return call.params
+        return self.wait_for_call("answerCallbackQuery", timeout).params
+
+    def wait_for_call(self, method: str, timeout: float = 5.0) -> Call:
+        """The bot's first ``method`` Bot API call since the last action (and its answer)."""
+        return self.env.proxy.wait_for_call(method, self._calls_mark, timeout)
 
     def expect_silence(self, seconds: float = 1.0) -> None:
         """Assert the bot fetched the last update and then said nothing here."""

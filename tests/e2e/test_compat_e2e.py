@@ -221,3 +221,18 @@ def test_injected_updates_reach_the_bot(stack: Stack) -> None:
     updates = stack.run(lambda bot: bot.get_updates(timeout=1))
     assert [u.effective_message.text for u in updates] == ["edited", "after"]
     assert updates[0].update_id < updates[1].update_id
+
+
+def test_gap4c_edits_that_change_nothing_or_miss_are_refused(stack: Stack) -> None:
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
+
+    async def scenario(bot: Bot) -> Any:
+        sent = await bot.send_message(USER["id"], "same", reply_markup=markup)
+        with pytest.raises(BadRequest, match="not modified"):
+            await bot.edit_message_text("same", USER["id"], sent.message_id, reply_markup=markup)
+        with pytest.raises(BadRequest, match="not found"):
+            await bot.edit_message_text("x", USER["id"], 987654)
+        return await bot.edit_message_reply_markup(USER["id"], sent.message_id)
+
+    edited = stack.run(scenario)
+    assert edited.reply_markup is None, "removing the buttons is a change"

@@ -149,6 +149,37 @@ def test_topic_button_shows_the_answer_in_the_same_message_and_back(
     assert cost["title"] in back.button_texts, "Back returns to the page the topic is on"
 
 
+def test_pressing_a_topic_twice_is_harmless(member: ChatClient) -> None:
+    menu = member.ask("/faq")
+    title = menu.button_texts[0]
+    member.press(title, menu)
+    answer = member.wait_for_edit(menu.message_id)
+
+    member.press(title, menu)  # the same (now stale) button again, as an impatient tap
+    member.callback_answer()
+    refused = member.wait_for_call("editMessageText")
+    assert refused.status == 400, "the emulator (compat GAP 4c) refuses a no-op edit"
+    member.expect_silence(0.5)  # and the bot swallows it: no error, no new message
+    assert member.env.bot_messages(member.chat["id"])[menu.message_id].text == answer.text
+
+
+def test_group_answer_is_short_with_a_link_to_the_full_answer_in_private(
+    group_member: ChatClient, member: ChatClient
+) -> None:
+    long_entry = next(e for e in faq_entries() if e.get("more"))
+    more_start = " ".join(_plain(long_entry["more"]).split())[:60]
+    reply = group_member.ask(f"/faq {long_entry['question']}")
+    assert long_entry["question"] in reply.text, reply
+    assert more_start not in " ".join(reply.text.split()), "the group gets the short answer"
+    link = reply.button(TEXTS["button_read_more"])["url"]
+    assert link.startswith("https://t.me/")
+    assert link.endswith(f"?start=faq-{long_entry['id']}")
+
+    full = member.ask("/start " + link.split("?start=")[1])  # following the link
+    assert long_entry["question"] in full.text
+    assert more_start in " ".join(full.text.split()), "in private the answer is in full"
+
+
 def test_faq_question_in_the_group_gets_the_short_cost_answer(
     group_member: ChatClient,
 ) -> None:
