@@ -101,6 +101,7 @@ class Report:
     """Counts of one job run, for the log and the tests."""
 
     counts: dict[str, int] = field(default_factory=dict)
+    taken: int = 0  # rows the last claim took, sent or not (missed, given up)
 
     def add(self, status: str, n: int = 1) -> None:
         """Count ``n`` deliveries ending in ``status``."""
@@ -128,6 +129,7 @@ async def claim_due(
     )
     values, by_sub = [], {}
     for sub in rows:
+        report.taken += 1
         planned = await _plan(session, sub, tips, now, policy)
         if planned is not None:
             values.append(planned)
@@ -201,6 +203,7 @@ async def claim_retries(
     )
     claims = []
     for delivery, member_id, status in rows:
+        report.taken += 1
         delivery.retry_at = None
         if status != subs.ACTIVE or now - delivery.due_at > policy.grace:
             # Unsubscribed or paused since, or a retry would come at an unexpected hour.
@@ -337,10 +340,11 @@ async def deliver_due(
     report = Report()
     for _ in range(MAX_BATCHES):
         now = clock()
+        report.taken = 0
         async with transaction() as session:
             claims = await claim_retries(session, now, policy, report)
             claims += await claim_due(session, tips, now, policy, report)
-        if not claims:
+        if not report.taken:
             break
         outcomes = await asyncio.gather(*(send_one(bot, c, tips, compose) for c in claims))
         async with transaction() as session:

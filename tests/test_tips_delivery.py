@@ -233,6 +233,22 @@ async def test_missed_by_more_than_grace_is_recorded_and_skipped(
     assert sub.next_due_utc == T0 + timedelta(days=1)
 
 
+async def test_a_long_backlog_of_missed_tips_does_not_stop_the_run(
+    app: AnyApp, api: FakeBotAPI, clock: Clock
+) -> None:
+    clock.now = T0 - timedelta(hours=6)
+    await add_subscribers(app, clock, *range(3000, 3007), at=time(6))  # due 04:00 UTC
+    await add_subscribers(app, clock, MEMBERS[0])  # due 08:00 UTC
+    clock.now = T0 + timedelta(minutes=1)
+    deps = app_deps(app)
+    report = await deliver_due(
+        transaction=deps.transaction, clock=clock, bot=app.bot, tips=deps.content.tips,
+        compose=lambda tip: (tip.text, None), policy=Policy(batch=2),
+    )  # fmt: skip
+    assert report.counts == {"missed": 7, "claimed": 1, "sent": 1}
+    assert [int(c.params["chat_id"]) for c in api.sent()] == [MEMBERS[0]]
+
+
 async def test_paused_member_is_skipped_then_resumes_by_itself(
     app: AnyApp, api: FakeBotAPI, clock: Clock
 ) -> None:
