@@ -335,10 +335,16 @@ async def deliver_due(
     tips: Sequence[Tip],
     compose: Compose,
     policy: Policy,
+    keep_going: Callable[[], bool] = lambda: True,
 ) -> Report:
-    """Send every tip due now, batch by batch: claim, send, record."""
+    """Send every tip due now, batch by batch: claim, send, record.
+
+    ``keep_going`` is asked before each batch, so that a shutdown waits for one batch only.
+    """
     report = Report()
     for _ in range(MAX_BATCHES):
+        if not keep_going():
+            break
         now = clock()
         report.taken = 0
         async with transaction() as session:

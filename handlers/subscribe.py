@@ -719,6 +719,7 @@ async def delivery_job(context: Context) -> None:
         tips=content.tips,
         compose=compose,
         policy=policy_of(deps),
+        keep_going=lambda: context.application.running,
     )
     if report.counts:
         log.info("Daily tips: %s", report.counts)

@@ -57,6 +57,7 @@ class FakeContext:
     """What the job callback reads from its context."""
 
     def __init__(self, app: AnyApp) -> None:
+        self.application = app
         self.bot = app.bot
         self.bot_data = app.bot_data
 
@@ -247,6 +248,27 @@ async def test_a_long_backlog_of_missed_tips_does_not_stop_the_run(
     )  # fmt: skip
     assert report.counts == {"missed": 7, "claimed": 1, "sent": 1}
     assert [int(c.params["chat_id"]) for c in api.sent()] == [MEMBERS[0]]
+
+
+async def test_a_shutdown_stops_the_run_between_batches(
+    app: AnyApp, api: FakeBotAPI, clock: Clock
+) -> None:
+    await add_subscribers(app, clock, *MEMBERS)
+    clock.now = T0
+    deps = app_deps(app)
+    asked: list[int] = []
+
+    def keep_going() -> bool:
+        asked.append(len(api.sent()))
+        return len(asked) < 2  # the application stops during the first batch
+
+    await deliver_due(
+        transaction=deps.transaction, clock=clock, bot=app.bot, tips=deps.content.tips,
+        compose=lambda tip: (tip.text, None), policy=Policy(batch=2), keep_going=keep_going,
+    )  # fmt: skip
+    assert len(api.sent()) == 2, "the batch in flight finishes, the next one waits"
+    still_due = [m for m in MEMBERS if (await subscription(app, m)).next_due_utc == T0]
+    assert len(still_due) == 1, "the rest stays due for the next start"
 
 
 async def test_paused_member_is_skipped_then_resumes_by_itself(
