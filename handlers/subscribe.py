@@ -774,4 +774,5 @@ def register(application: AnyApp, deps: Deps) -> None:
     deps.deep_links[DEEP_LINK] = open_deep_link
     deps.on_startup.append(start_delivery)
     if deps.settings.test_clock_start is not None:
+        log.warning("TEST_CLOCK_START is set: the bot's clock is a test clock, not real time")
         deps.clock = scaled_clock(deps.settings.test_clock_start, deps.settings.test_clock_speed)

@@ -138,6 +138,37 @@ async def test_blocked_member_ends_the_subscription(
     assert len(api.sent()) == 1, "nothing more is sent to a member who blocked the bot"
 
 
+async def test_an_account_that_is_gone_ends_the_subscription(
+    app: AnyApp, api: FakeBotAPI, clock: Clock
+) -> None:
+    await add_subscribers(app, clock, MEMBERS[0])
+    api.fail("sendMessage", 400, "Bad Request: chat not found")
+    clock.now = T0
+    await run_job(app)
+    [row] = await deliveries(app)
+    assert row.status == "blocked"
+    assert (await subscription(app, MEMBERS[0])).status == "ended"
+
+
+async def test_a_migrated_chat_is_recorded_as_failed_not_retried(
+    app: AnyApp, api: FakeBotAPI, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    await add_subscribers(app, clock, MEMBERS[0])
+    api.fail(
+        "sendMessage", 400, "Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=-1009876543210,
+    )  # fmt: skip
+    clock.now = T0
+    await run_job(app)
+    [row] = await deliveries(app)
+    assert (row.status, row.retry_at) == ("failed", None)
+    assert (await subscription(app, MEMBERS[0])).status == "active", "tomorrow's tip still comes"
+    assert "ChatMigrated" in caplog.text
+    clock.tick(minutes=5)
+    await run_job(app)
+    assert len(api.sent()) == 1
+
+
 async def test_flood_limit_is_retried_by_the_rate_limiter(
     settings: Settings, api: FakeBotAPI
 ) -> None:
