@@ -13,9 +13,11 @@ Exactly once, through crashes and restarts:
    ``failed`` (gave up, logged).
 
 A ``kill -9`` between 1 and 3 leaves rows in ``sending``. At start-up they are the only
-messages whose fate is unknown, and they are sent again (at-least-once for them, so a crash
-can duplicate at most one batch in flight; nothing is ever lost). The batch is one second of
-messages at the rate limit, so that window stays small. One bot process per database.
+messages whose fate is unknown, and they are sent again (at-least-once for them; nothing is
+ever lost). The next batch is claimed while the current one is sent, so at most two batches
+are in ``sending`` and at most one of them was on the wire: a crash duplicates at most one
+batch, which is one second of messages at the rate limit (at most 100). One bot process per
+database.
 """
 
 from __future__ import annotations
@@ -339,22 +341,43 @@ async def deliver_due(
 ) -> Report:
     """Send every tip due now, batch by batch: claim, send, record.
 
-    ``keep_going`` is asked before each batch, so that a shutdown waits for one batch only.
+    The next batch is claimed while the current one is on the wire, so the database work
+    overlaps the sending. ``keep_going`` is asked before each claim: a shutdown waits for
+    the batches already claimed, at most two.
     """
     report = Report()
-    for _ in range(MAX_BATCHES):
+
+    async def claim() -> list[Claim] | None:
         if not keep_going():
+            return None
+        return await claim_batch(transaction, clock(), tips, policy, report)
+
+    batch = await claim()
+    for _ in range(MAX_BATCHES):
+        if batch is None:
             break
-        now = clock()
-        report.taken = 0
-        async with transaction() as session:
-            claims = await claim_retries(session, now, policy, report)
-            claims += await claim_due(session, tips, now, policy, report)
-        if not report.taken:
-            break
-        outcomes = await asyncio.gather(*(send_one(bot, c, tips, compose) for c in claims))
-        async with transaction() as session:
-            await record_outcomes(session, outcomes, clock(), policy)
-        for outcome in outcomes:
-            report.add(outcome.status)
+        sending = asyncio.gather(*(send_one(bot, c, tips, compose) for c in batch))
+        try:
+            batch = await claim()
+        finally:
+            outcomes = await sending
+            async with transaction() as session:
+                await record_outcomes(session, outcomes, clock(), policy)
+            for outcome in outcomes:
+                report.add(outcome.status)
     return report
+
+
+async def claim_batch(
+    transaction: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+    now: datetime,
+    tips: Sequence[Tip],
+    policy: Policy,
+    report: Report,
+) -> list[Claim] | None:
+    """Claim retries and due tips in one transaction; None when nothing was due any more."""
+    report.taken = 0
+    async with transaction() as session:
+        claims = await claim_retries(session, now, policy, report)
+        claims += await claim_due(session, tips, now, policy, report)
+    return claims if report.taken else None

@@ -696,11 +696,11 @@ def typed_answers() -> dict[str, TypedAnswer]:
 
 
 def policy_of(deps: Deps) -> Policy:
-    """The delivery policy from the settings: a batch is one second of messages."""
+    """The delivery policy from the settings: a batch is one second of messages, at most 100."""
     settings = deps.settings
     return Policy(
         grace=timedelta(hours=settings.tips_missed_grace_hours),
-        batch=max(10, min(500, int(settings.tips_rate_limit))),
+        batch=max(10, min(100, int(settings.tips_rate_limit))),
     )
 
 

@@ -50,6 +50,8 @@ CONTENT_DIR = PROJECT_DIR / "content"
 T0 = datetime(2025, 6, 2, 0, 0, tzinfo=UTC)
 SUBSCRIPTIONS = 100_000
 SELECT_MINUTES = 40
+ROUNDS = 3  # interleaved rounds of the 1000/s comparison
+BARE_BATCH = 100  # the bare loop's concurrency: the job's batch at 1000/s
 ZONES = (
     "Europe/Madrid", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Lisbon",
     "Europe/Rome", "Europe/Athens", "America/New_York", "America/Chicago", "America/Denver",
@@ -238,9 +240,11 @@ def arrivals(api_url: str, reset: bool = False) -> list[float]:
     return [float(t) for t in stats]
 
 
-async def send_through_bot(folder: Path, api_url: str, rate: float, count: int) -> float:
+async def send_through_bot(
+    folder: Path, api_url: str, rate: float, count: int, name: str = "send"
+) -> float:
     """Our job sends ``count`` due tips through the full stack; seconds it took."""
-    url = f"sqlite:///{folder}/send-{int(rate)}.db"
+    url = f"sqlite:///{folder}/{name}-{int(rate)}.db"
     seed(url, count, due=T0)
     application = await started(settings_for(url, api_url, rate))
     try:
@@ -278,18 +282,27 @@ def bench_rates(folder: Path) -> list[Row]:
         times = arrivals(api_url, reset=True)
         first = times[0] + 1.0  # after the limiter's first burst
         window = sum(1 for t in times if first <= t < first + 60) / 60
-        ours = 10_000 / asyncio.run(send_through_bot(folder, api_url, 1000, 10_000))
-        arrivals(api_url, reset=True)
-        bare = 10_000 / asyncio.run(send_bare(api_url, 10_000, 500))
+        # Interleaved rounds, medians: the machine's other load moves both alike.
+        ours_rates, bare_rates = [], []
+        for round_number in range(ROUNDS):
+            bare_rates.append(10_000 / asyncio.run(send_bare(api_url, 10_000, BARE_BATCH)))
+            seconds = asyncio.run(
+                send_through_bot(folder, api_url, 1000, 10_000, f"round{round_number}")
+            )
+            ours_rates.append(10_000 / seconds)
+            arrivals(api_url, reset=True)
+        ratio = statistics.median(o / b for o, b in zip(ours_rates, bare_rates, strict=True))
+        ours, bare = statistics.median(ours_rates), statistics.median(bare_rates)
     return [
         Row(
             "tips: limiter at 30/s, rate over a 60 s window (full stack, fake HTTP API)",
             f"{window:.2f}/s ({window / 30:.3f} of limit)", ">= 0.95 of 30/s", window >= 28.5,
         ),
         Row(
-            "tips: limiter at 1000/s, 10,000 tips (job + SQLite + PTB full stack)",
-            f"{ours:.0f}/s ({ours / bare:.2f} of bare)",
-            f"bare PTB Bot, same run: {bare:.0f}/s; >= 0.8", ours / bare >= 0.8,
+            f"tips: limiter at 1000/s, 10,000 tips (job + SQLite + PTB full stack;"
+            f" median of {ROUNDS} rounds)",
+            f"{ours:.0f}/s ({ratio:.2f} of bare)",
+            f"bare PTB Bot, same rounds: {bare:.0f}/s; ratio >= 0.8", ratio >= 0.8,
         ),
     ]  # fmt: skip
 
