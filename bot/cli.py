@@ -143,7 +143,10 @@ def cmd_content_check(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_FAILED
     for warning in content.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(f"content OK: {len(content.faq)} FAQ entries, {len(content.links)} links")
+    print(
+        f"content OK: {len(content.faq)} FAQ entries, {len(content.links)} links,"
+        f" {len(content.tips)} tips"
+    )
     return EXIT_OK
 
 

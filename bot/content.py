@@ -187,6 +187,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "button_tip_subscribe": frozenset(),
     "button_tip_faq": frozenset({"title"}),
     "button_time": frozenset({"time"}),
+    "button_default_time": frozenset({"time", "zone"}),
     "button_zone": frozenset({"zone"}),
     "button_community_zone": frozenset({"zone"}),
     "button_tips_settings": frozenset(),

@@ -261,10 +261,18 @@ def private_button(content: Content, context: Context, payload: str) -> InlineKe
 
 
 async def ask_time(update: Update, context: Context, *, editing: bool = False) -> None:
-    """Subscribing, step 1: the time."""
-    content = get_deps(context).content
+    """Subscribing, step 1: the time (or one tap for the default, 10:00 community time)."""
+    deps = get_deps(context)
+    content, community = deps.content, deps.settings.timezone
     waiting_of(context).ask(user_id_of(update), "sub_time")
-    await show(update, content.text("tips_ask_time"), time_markup(content, "st"), editing)
+    default = f"{subs.DEFAULT_TIME:%H:%M}"
+    label = content.text("button_default_time", time=default, zone=zone_label(community))
+    data = f"{PREFIX}sz:{subs.DEFAULT_TIME:%H%M}:{community}"
+    markup = time_markup(content, "st")
+    if fits_callback(data):
+        rows = [*markup.inline_keyboard, [InlineKeyboardButton(label, callback_data=data)]]
+        markup = InlineKeyboardMarkup(rows)
+    await show(update, content.text("tips_ask_time"), markup, editing)
 
 
 async def ask_zone(update: Update, context: Context, at: time, *, editing: bool) -> None:

@@ -58,6 +58,17 @@ async def test_subscribe_with_buttons_confirms_next_tip_in_local_time(
     )
 
 
+async def test_one_tap_for_the_default_time_in_the_community_zone(
+    clocked: AnyApp, member: Driver
+) -> None:
+    first = only(await member.send("/subscribe"))
+    done = only(await member.press(first, "10:00, community time (UTC)"))
+    assert "today at 10:00" in done.text
+    [sub] = await rows(clocked, Subscription)
+    assert (sub.local_time, sub.time_zone) == (time(10), "UTC")
+    assert sub.next_due_utc == datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
+
+
 async def test_typed_time_and_city_subscribe(clocked: AnyApp, member: Driver) -> None:
     await member.send("/subscribe")
     asked = only(await member.send("18:30"))
