@@ -101,6 +101,7 @@ class TextsFile(_Strict):
 
     texts: dict[str, str]
     commands: tuple[Command, ...] = Field(min_length=1)
+    admin_commands: tuple[Command, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class Content:
     texts: Mapping[str, str]
     commands: tuple[Command, ...]
     warnings: tuple[str, ...] = ()
+    admin_commands: tuple[Command, ...] = ()
     faq_by_id: Mapping[str, FaqEntry] = field(default_factory=dict)
 
     def text(self, key: str, **fields: object) -> str:
@@ -150,6 +152,39 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "button_prev": frozenset(),
     "button_read_more": frozenset(),
     "button_emergency": frozenset(),
+    # --- Community: rules, group welcome, blog feed, admin help and /stats
+    "rules": frozenset(),
+    "group_welcome": frozenset({"first_name"}),
+    "button_subscribe": frozenset(),
+    "feed_article": frozenset({"title", "summary"}),
+    "button_read_blog": frozenset(),
+    "feed_more": frozenset({"count"}),
+    "feed_digest": frozenset({"count"}),
+    "admin_help": frozenset({"commands"}),
+    "stats_report": frozenset(
+        {
+            "date",
+            "joined_7",
+            "joined_30",
+            "left_7",
+            "left_30",
+            "subscribers",
+            "tips_7",
+            "tips_30",
+            "announcements_7",
+            "announcements_30",
+            "top_faq",
+        }
+    ),
+    "stats_subscribers": frozenset({"count", "change"}),
+    "stats_not_available": frozenset(),
+    "stats_faq_line": frozenset({"title", "count"}),
+    "stats_no_faq": frozenset(),
+    "stats_chart_title": frozenset(),
+    "stats_chart_joined": frozenset(),
+    "stats_chart_left": frozenset(),
+    "stats_chart_faq": frozenset(),
+    "stats_chart_caption": frozenset(),
 }
 
 
@@ -178,6 +213,7 @@ def load_content(content_dir: Path, *, strict: bool = False) -> Content:
         texts=dict(texts_file.texts),
         commands=texts_file.commands,
         warnings=tuple(warnings),
+        admin_commands=texts_file.admin_commands,
         faq_by_id={entry.id: entry for entry in faq_file.faq},
     )
 
@@ -333,5 +369,9 @@ def check_texts(texts_file: TextsFile, path: str) -> list[str]:
     problems += [
         f"{path}: command /{c}: listed twice"
         for c in duplicates(c.command for c in texts_file.commands)
+    ]
+    problems += [
+        f"{path}: admin command /{c}: listed twice"
+        for c in duplicates(c.command for c in texts_file.admin_commands)
     ]
     return problems

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, String, TypeDecorator
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -92,3 +101,59 @@ class Community(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     set_by: Mapped[int | None] = mapped_column(BigInteger)
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Community: feed and members
+
+
+class FeedState(Base):
+    """One polled feed: its validators (ETag, Last-Modified) and when to poll it next."""
+
+    __tablename__ = "feed_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(String(1000), unique=True)
+    etag: Mapped[str | None] = mapped_column(String(300))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_poll_at: Mapped[datetime | None]
+    last_polled_at: Mapped[datetime | None]
+
+
+class FeedEntry(Base):
+    """An article the bot has seen in a feed: posted, pending for the digest, or skipped."""
+
+    __tablename__ = "feed_entries"
+    __table_args__ = (UniqueConstraint("feed_id", "entry_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed_state.id", ondelete="CASCADE"))
+    # SHA-256 of the entry id (or link when it has none), and of the link: either recognises it.
+    entry_key: Mapped[str] = mapped_column(String(64))
+    link_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    link: Mapped[str] = mapped_column(String(1000), default="")
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    posted_at: Mapped[datetime | None]
+
+
+class MemberEvent(Base):
+    """A member joined or left the community group: their Telegram id and the time, only."""
+
+    __tablename__ = "member_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class WelcomeMessage(Base):
+    """A group welcome waiting to be deleted, so a restart still tidies it away."""
+
+    __tablename__ = "welcome_messages"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    delete_at: Mapped[datetime]
