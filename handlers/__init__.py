@@ -8,7 +8,7 @@ from telegram.ext import Application, ChatMemberHandler
 
 from bot.admins import refresh_on_member_change
 from bot.deps import Deps
-from handlers import faq, feed, help, links, start, tracking, unknown
+from handlers import faq, feed, help, links, members, start, tracking, unknown
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
@@ -27,6 +27,8 @@ def register_all(application: AnyApp, deps: Deps) -> None:
     faq.register(application, deps)
     links.register(application)
     feed.register(application, deps)
+    # After faq: its "faq-<topic>" deep links are checked before the welcome's plain "faq".
+    members.register(application, deps)
     # Note: order matters! The catch-all for unknown commands must come after every
     # feature's commands, or it would answer them first.
     unknown.register(application)
