@@ -6,13 +6,22 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeChat,
+    BotCommandScopeChatAdministrators,
+    LinkPreviewOptions,
+)
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
 import handlers
 from bot import db
+from bot.community import community_chat_id
 from bot.config import Settings
 from bot.content import Content, load_content
 from bot.deps import Deps, app_deps
@@ -71,6 +80,7 @@ async def _post_init(application: AnyApp) -> None:
     deps.engine = db.create_engine(url)
     deps.sessions = db.create_sessionmaker(deps.engine)
     await application.bot.set_my_commands(menu_commands(deps.content))
+    await set_admin_commands(application.bot, deps)
     for hook in deps.on_startup:
         await hook(application)
     log.info("FibroBot ready as @%s", application.bot.username)
@@ -106,3 +116,32 @@ def menu_commands(content: Content) -> list[BotCommand]:
         if entry.command and entry.command not in listed:
             commands.append(BotCommand(entry.command, entry.title))
     return commands
+
+
+def admin_menu_commands(content: Content) -> list[BotCommand]:
+    """The admins' command menu: everything members have, then the admin commands."""
+    admin = [BotCommand(c.command, c.description) for c in content.admin_commands]
+    return menu_commands(content) + admin
+
+
+async def set_admin_commands(bot: Bot, deps: Deps) -> None:
+    """Show the admin commands to the community's administrators and to ADMIN_USER_IDS.
+
+    Call again when the community group changes (/setup). A chat Telegram does not know yet
+    (an admin who never opened the bot) is logged and skipped.
+    """
+    if not deps.content.admin_commands:
+        return
+    async with deps.transaction() as session:
+        community = await community_chat_id(session, deps.settings)
+    scopes: list[BotCommandScope] = [
+        BotCommandScopeChat(user_id) for user_id in sorted(deps.settings.admin_user_ids)
+    ]
+    if community is not None:
+        scopes.insert(0, BotCommandScopeChatAdministrators(community))
+    commands = admin_menu_commands(deps.content)
+    for scope in scopes:
+        try:
+            await bot.set_my_commands(commands, scope=scope)
+        except TelegramError as exc:
+            log.warning("Admin commands not registered for a %s: %s", scope.type, exc)

@@ -8,7 +8,7 @@ from telegram.ext import Application, ChatMemberHandler
 
 from bot.admins import refresh_on_member_change
 from bot.deps import Deps
-from handlers import faq, feed, help, links, members, start, tracking, unknown
+from handlers import faq, feed, help, links, members, start, stats, tracking, unknown
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
@@ -29,6 +29,7 @@ def register_all(application: AnyApp, deps: Deps) -> None:
     feed.register(application, deps)
     # After faq: its "faq-<topic>" deep links are checked before the welcome's plain "faq".
     members.register(application, deps)
+    stats.register(application)
     # Note: order matters! The catch-all for unknown commands must come after every
     # feature's commands, or it would answer them first.
     unknown.register(application)

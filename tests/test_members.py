@@ -22,16 +22,37 @@ from tests.tg import MEMBER_ID, OTHER_MEMBER_ID, Driver, chat, only, user
 _ids = itertools.count(500)
 
 ADMIN_RIGHTS = (
-    "can_be_edited is_anonymous can_manage_chat can_delete_messages can_manage_video_chats "
-    "can_restrict_members can_promote_members can_change_info can_invite_users "
-    "can_post_stories can_edit_stories can_delete_stories"
-).split()
+    "can_be_edited",
+    "is_anonymous",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+)
 RESTRICTIONS = (
-    "can_send_messages can_send_audios can_send_documents can_send_photos can_send_videos "
-    "can_send_video_notes can_send_voice_notes can_send_polls can_send_other_messages "
-    "can_add_web_page_previews can_change_info can_invite_users can_pin_messages "
-    "can_manage_topics can_edit_tag can_react_to_messages"
-).split()
+    "can_send_messages",
+    "can_send_audios",
+    "can_send_documents",
+    "can_send_photos",
+    "can_send_videos",
+    "can_send_video_notes",
+    "can_send_voice_notes",
+    "can_send_polls",
+    "can_send_other_messages",
+    "can_add_web_page_previews",
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
+    "can_manage_topics",
+    "can_edit_tag",
+    "can_react_to_messages",
+)
 
 
 def status_fields(status: str) -> dict[str, Any]:
@@ -55,6 +76,7 @@ def membership(
     old: str,
     new: str,
     user_id: int = MEMBER_ID,
+    *,
     first_name: str = "Sam",
     chat_id: int = GROUP_ID,
     is_bot: bool = False,
