@@ -52,10 +52,23 @@ class RedactingFormatter(logging.Formatter):
         return text.replace(self.secret, "[token]") if self.secret else text
 
 
+class StartupNetworkFilter(logging.Filter):
+    """PTB logs a full traceback when it cannot reach the Bot API at start; we say it plainly."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Drop PTB's bootstrap traceback: `cmd_run` prints one clear line instead."""
+        return not (
+            record.name.startswith("telegram")
+            and "Bootstrap" in record.getMessage()
+            and record.exc_info
+        )
+
+
 def setup_logging(settings: Settings) -> None:
     """Log to standard error; keep chatty libraries quiet and the token out."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter(LOG_FORMAT, settings.token))
+    handler.addFilter(StartupNetworkFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)
