@@ -30,7 +30,7 @@ AnyApp = Application[Any, Any, Any, Any, Any, Any]
 POLL_JOB = "feed-poll"
 DIGEST_JOB = "feed-digest"
 TICK = timedelta(minutes=1)  # how often the job looks whether the feed is due
-FIRST_TICK = timedelta(seconds=15)
+FIRST_TICK = timedelta(seconds=3)  # soon after start; the database says whether it is due
 
 
 @dataclass(frozen=True)

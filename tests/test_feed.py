@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -33,6 +34,16 @@ def server() -> Iterator[FeedServer]:
 def settings(settings: Settings, server: FeedServer) -> Settings:
     """The usual test settings, polling the local feed with a short timeout."""
     return settings.model_copy(update={"feed_url": server.url(), "feed_timeout_seconds": TIMEOUT})
+
+
+@pytest.fixture(autouse=True)
+def background_poll(app: AnyApp) -> list[Any]:
+    """Stop the app's own poll job, so it never polls at the same time as a test."""
+    assert app.job_queue is not None
+    jobs = list(app.job_queue.get_jobs_by_name(POLL_JOB))
+    for job in jobs:
+        job.schedule_removal()
+    return jobs
 
 
 class Clock:
@@ -119,6 +130,9 @@ async def test_a_restart_neither_reposts_nor_refetches(
     await poll_once(app)
     second = build_application(settings, api)
     await start_offline(second)
+    assert second.job_queue is not None
+    for job in second.job_queue.get_jobs_by_name(POLL_JOB):
+        job.schedule_removal()
     try:
         api.clear()
         assert (await poll_once(second)).status == "not-due", "polled minutes ago"
@@ -289,9 +303,8 @@ async def test_digest_mode_gathers_new_articles_into_one_daily_message(
     assert api.calls == []
 
 
-async def test_the_poll_job_is_scheduled_at_start_up(app: AnyApp) -> None:
-    assert app.job_queue is not None
-    assert app.job_queue.get_jobs_by_name(POLL_JOB)
+def test_the_poll_job_is_scheduled_at_start_up(background_poll: list[Any]) -> None:
+    assert [job.name for job in background_poll] == [POLL_JOB]
 
 
 def test_summaries_are_plain_short_and_safe() -> None:

@@ -21,7 +21,7 @@ from bot.config import PROJECT_DIR, load_settings
 from bot.deps import app_deps
 from bot.fakeapi import GROUP_ID, FakeBotAPI
 from bot.models import FeedEntry, FeedState
-from handlers.feed import poll_once
+from handlers.feed import POLL_JOB, poll_once
 from tests.bench.common import Row
 from tests.feedserver import feed_server, items, rss
 
@@ -58,6 +58,9 @@ async def measure(folder: Path) -> tuple[list[float], int]:
             rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0),
         )
         await start_offline(app)
+        assert app.job_queue is not None
+        for job in app.job_queue.get_jobs_by_name(POLL_JOB):
+            job.schedule_removal()  # only the timed polls run
         try:
             server.serve("/feed.xml", rss(items(*range(1, ENTRIES // 2 + 1))))
             await poll_once(app)  # first poll: remembers the 50 older entries
