@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content import Content, check_url
 from bot.models import FeedEntry, FeedState
-from bot.text import escape
+from bot.text import MESSAGE_LIMIT, escape
 
 MAX_SINGLE_POSTS = 3  # articles posted one by one per poll; more are gathered in one message
 MAX_GATHERED = 10  # titles listed in a gathered message or digest
@@ -187,10 +187,11 @@ def to_article(entry: Any, position: int) -> Article | None:
     summary = entry.get("summary") or ""
     if not summary and entry.get("content"):
         summary = entry["content"][0].get("value", "")
+    title = plain_text(str(entry.get("title") or "")) or link
     return Article(
         key=digest_key(ident or link),
         link_key=digest_key(link) if link else None,
-        title=shorten(plain_text(str(entry.get("title") or "")), TITLE_LIMIT),
+        title=shorten(title, TITLE_LIMIT),
         link=link if check_url(link) is None else "",
         summary=shorten(plain_text(str(summary)), SUMMARY_LIMIT),
         published=_published(entry),
@@ -349,9 +350,14 @@ def article_html(content: Content, article: Article) -> str:
 
 
 def gathered_html(header: str, items: list[tuple[str, str]]) -> str:
-    """A list of titles linking to the blog, under ``header``; long lists are cut."""
-    lines = [header]
+    """A list of titles linking to the blog, newest last, under ``header``; long lists are cut.
+
+    At most MAX_GATHERED titles, and never more than one Telegram message.
+    """
+    lines = []
     for title, link in items[-MAX_GATHERED:]:
         label = escape(title or link)
         lines.append(f'• <a href="{html.escape(link)}">{label}</a>' if link else f"• {label}")
-    return "\n".join(lines)
+    while lines and len("\n".join([header, *lines])) > MESSAGE_LIMIT:
+        lines.pop(0)
+    return "\n".join([header, *lines])

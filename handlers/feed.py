@@ -113,15 +113,17 @@ async def prepare(deps: Deps, url: str) -> tuple[int | None, str | None, str | N
         return chat_id, state.etag, state.last_modified
 
 
-async def fetch_articles(deps: Deps, url: str, etag: str | None, modified: str | None) -> Any:
-    """Fetch, then parse in a thread (not to block the bot); (fetched, articles or None)."""
+async def fetch_articles(
+    deps: Deps, url: str, etag: str | None, modified: str | None
+) -> tuple[Fetched, list[Article] | None]:
+    """Fetch, then parse in a thread (not to block the bot); no articles on 304."""
     fetched = await feed.fetch(url, etag, modified, deps.settings.feed_timeout_seconds)
     if fetched.body is None:
         return fetched, None
     return fetched, await asyncio.to_thread(feed.parse, fetched.body)
 
 
-async def note_failure(deps: Deps, url: str, error: FeedError) -> None:
+async def note_failure(deps: Deps, url: str, error: Exception) -> None:
     """Log a failed poll and push the next try further away."""
     poll = timedelta(minutes=deps.settings.feed_poll_minutes)
     async with deps.transaction() as session:
@@ -172,13 +174,18 @@ async def poll_once(application: AnyApp) -> PollResult:
         return PollResult("no-community")
     try:
         fetched, articles = await fetch_articles(deps, url, etag, modified)
+        if articles is None:
+            await note_success(deps, url, None)
+            return PollResult("not-modified")
+        return await publish(application.bot, deps, chat_id, fetched=fetched, articles=articles)
     except FeedError as exc:
         await note_failure(deps, url, exc)
         return PollResult("failed")
-    if articles is None:
-        await note_success(deps, url, None)
-        return PollResult("not-modified")
-    return await publish(application.bot, deps, chat_id, fetched=fetched, articles=articles)
+    except Exception as exc:
+        # A bug, or input feedparser chokes on: back off like any failure, so the error
+        # handler tells the admins once per back-off rather than every minute.
+        await note_failure(deps, url, exc)
+        raise
 
 
 async def publish(

@@ -15,8 +15,9 @@ from bot.app import AnyApp
 from bot.config import Settings
 from bot.deps import app_deps
 from bot.fakeapi import GROUP_ID, FakeBotAPI
-from bot.feed import SUMMARY_LIMIT, plain_text, shorten
+from bot.feed import SUMMARY_LIMIT, gathered_html, parse, plain_text, shorten
 from bot.models import FeedEntry, FeedState, utcnow
+from bot.text import MESSAGE_LIMIT
 from handlers.feed import POLL_JOB, poll_once, post_digest
 from tests.feedserver import FeedServer, Item, atom, feed_server, items, rss
 from tests.tg import Driver, only
@@ -314,3 +315,32 @@ def test_summaries_are_plain_short_and_safe() -> None:
     assert "alert" not in text
     assert len(text) <= SUMMARY_LIMIT
     assert text.endswith("…")
+
+
+def test_a_gathered_message_always_fits_one_telegram_message() -> None:
+    long_link = "https://blog.example.org/" + "a" * 900
+    text = gathered_html("<b>More</b>", [(f"Title {n}", long_link) for n in range(10)])
+    assert len(text) <= MESSAGE_LIMIT
+    assert text.startswith("<b>More</b>\n")
+    assert text.endswith("Title 9</a>"), "the newest titles are kept"
+
+
+def test_an_entry_without_a_title_is_named_by_its_link() -> None:
+    document = rss(items(1)).replace("<title>Article number 1</title>", "<title></title>")
+    [article] = parse(document.encode())
+    assert article.title == Item(1).link
+
+
+async def test_an_unexpected_error_is_raised_once_then_backed_off(
+    app: AnyApp, server: FeedServer, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_body: bytes) -> list[Any]:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("bot.feed.parse", broken)
+    server.serve("/feed.xml", rss(items(1)))
+    with pytest.raises(RuntimeError):
+        await poll_once(app)
+    clock.later(1)
+    assert (await poll_once(app)).status == "not-due", "not retried every minute"
+    assert (await state(app)).failures == 1
