@@ -344,3 +344,13 @@ async def test_an_unexpected_error_is_raised_once_then_backed_off(
     clock.later(1)
     assert (await poll_once(app)).status == "not-due", "not retried every minute"
     assert (await state(app)).failures == 1
+
+
+def test_feed_settings_are_checked_with_a_clear_message() -> None:
+    from bot.config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError, match="FEED_URL: must be the http"):
+        load_settings(feed_url="ftp://blog.example.org/feed")
+    with pytest.raises(ConfigError, match="FEED_POLL_MINUTES"):
+        load_settings(feed_poll_minutes=0)
+    assert load_settings(feed_url=" ", feed_message_thread_id="").feed_url is None
