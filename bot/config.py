@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     content_dir: Path = PROJECT_DIR / "content"
+    announce_grace_minutes: int = Field(default=60, ge=0, le=1440)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("telegram_bot_token", mode="before")

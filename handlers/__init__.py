@@ -8,7 +8,7 @@ from telegram.ext import Application, ChatMemberHandler
 
 from bot.admins import refresh_on_member_change
 from bot.deps import Deps
-from handlers import faq, help, links, start, tracking, unknown
+from handlers import announce, faq, help, links, setup, start, tracking, unknown
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
@@ -26,6 +26,8 @@ def register_all(application: AnyApp, deps: Deps) -> None:
     help.register(application)
     faq.register(application, deps)
     links.register(application)
+    setup.register(application)
+    announce.register(application, deps)
     # Note: order matters! The catch-all for unknown commands must come after every
     # feature's commands, or it would answer them first.
     unknown.register(application)
