@@ -314,9 +314,7 @@ def announcement_line(deps: Deps, row: Announcement, now: datetime) -> str:
     """One announcement in /scheduled."""
     content, zone = deps.content, deps.settings.zone
     when = ann.show_time(row.run_at, zone) if row.kind == "once" and row.run_at else row.when_text
-    flags = (content.text("flag_paused") if row.status == ann.PAUSED else "") + (
-        content.text("flag_pinned") if row.pin else ""
-    )
+    flags = flag_text(content, paused=row.status == ann.PAUSED, pinned=row.pin)
     return content.text(
         "scheduled_line",
         id=row.id,
@@ -325,6 +323,14 @@ def announcement_line(deps: Deps, row: Announcement, now: datetime) -> str:
         flags=flags,
         preview=ann.preview(row.text_html),
     )
+
+
+def flag_text(content: Content, *, paused: bool, pinned: bool) -> str:
+    """The marks after a line of /scheduled: paused, pinned."""
+    flags = [
+        content.text(key) for key, on in (("flag_paused", paused), ("flag_pinned", pinned)) if on
+    ]
+    return "".join(f" · {flag}" for flag in flags)
 
 
 def post_lines(deps: Deps, states: dict[str, PostState], now: datetime) -> list[str]:
@@ -339,7 +345,7 @@ def post_lines(deps: Deps, states: dict[str, PostState], now: datetime) -> list[
                 title=escape(post.title),
                 when=escape(post.when),
                 next=post_next(deps, post.when, now),
-                flags=content.text("flag_paused") if paused else "",
+                flags=flag_text(content, paused=paused, pinned=post.pin),
             )
         )
     return lines
