@@ -11,7 +11,7 @@ run: $(STAMP)
 	@$(BIN)/fibrobot
 
 test: $(STAMP) e2e-deps pg-deps lint typecheck
-	FIBROBOT_REQUIRE_PG=1 $(BIN)/pytest -q
+	FIBROBOT_REQUIRE_PG=1 FIBROBOT_REQUIRE_E2E=1 $(BIN)/pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

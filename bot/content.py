@@ -11,6 +11,7 @@ import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlparse
@@ -363,6 +364,57 @@ def duplicates(ids: Iterable[str]) -> list[str]:
     return repeated
 
 
+# Tags Telegram's HTML parse mode accepts (https://core.telegram.org/bots/api#html-style).
+TELEGRAM_TAGS = frozenset(
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "a",
+        "code",
+        "pre",
+        "tg-spoiler",
+        "span",
+        "blockquote",
+        "tg-emoji",
+    }
+)
+
+
+class _TagChecker(HTMLParser):
+    """Finds tags Telegram would refuse, and tags left open or closed twice."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in TELEGRAM_TAGS:
+            self.problems.append(f"<{tag}> is not a tag Telegram accepts")
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            self.problems.append(f"</{tag}> closes a tag that is not open")
+        else:
+            self.open.pop()
+
+
+def html_problems(text: str) -> list[str]:
+    """What Telegram would reject in a text sent with the HTML parse mode."""
+    checker = _TagChecker()
+    checker.feed(text)
+    checker.close()
+    return checker.problems + [f"<{tag}> is never closed" for tag in checker.open]
+
+
 def check_faq(faq_file: FaqFile, path: str) -> list[str]:
     """Cross-entry checks: unique ids and commands, related ids that exist."""
     problems = [
@@ -370,6 +422,12 @@ def check_faq(faq_file: FaqFile, path: str) -> list[str]:
     ]
     commands = [e.command for e in faq_file.faq if e.command]
     problems += [f"{path}: faq command /{c}: used by two entries" for c in duplicates(commands)]
+    builtin = {"start", "help", "faq", "links"}
+    problems += [
+        f"{path}: faq entry {e.id!r}: command /{e.command} is one of the bot's own commands"
+        for e in faq_file.faq
+        if e.command in builtin
+    ]
     known = {entry.id for entry in faq_file.faq}
     for entry in faq_file.faq:
         for related in entry.related:
@@ -432,6 +490,7 @@ def check_texts(texts_file: TextsFile, path: str) -> list[str]:
         except ValueError as exc:
             problems.append(f"{path}: text {key!r}: broken template: {exc}")
             continue
+        problems += [f"{path}: text {key!r}: {p}" for p in html_problems(template)]
         for name in sorted(used - allowed):
             if not re.fullmatch(r"\w+", name):
                 problems.append(f"{path}: text {key!r}: field {{{name}}} is not a simple name")

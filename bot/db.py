@@ -27,22 +27,24 @@ def _normalise(url: str) -> str:
     return url
 
 
+ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}
+SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
+
+
+def _with_driver(url: str, drivers: dict[str, str]) -> str:
+    parsed = make_url(_normalise(url))
+    driver = drivers.get(parsed.get_backend_name(), parsed.drivername)
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
 def async_url(url: str) -> str:
     """The URL with an asyncio driver: aiosqlite for SQLite, psycopg 3 for PostgreSQL."""
-    parsed = make_url(_normalise(url))
-    driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}
-    return parsed.set(
-        drivername=driver.get(parsed.get_backend_name(), parsed.drivername)
-    ).render_as_string(hide_password=False)
+    return _with_driver(url, ASYNC_DRIVERS)
 
 
 def sync_url(url: str) -> str:
     """The URL with a blocking driver, for Alembic and command-line tools."""
-    parsed = make_url(_normalise(url))
-    driver = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
-    return parsed.set(
-        drivername=driver.get(parsed.get_backend_name(), parsed.drivername)
-    ).render_as_string(hide_password=False)
+    return _with_driver(url, SYNC_DRIVERS)
 
 
 def ensure_sqlite_dir(url: str) -> None:

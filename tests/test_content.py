@@ -174,3 +174,23 @@ def test_content_check_strict_on_shipped_content(
     assert main(["content", "check"]) == 0
     assert "warning:" in capsys.readouterr().err
     assert main(["content", "check", "--strict"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("<b>Hello {first_name}", "<b> is never closed"),
+        ("<h1>Hello</h1>", "<h1> is not a tag Telegram accepts"),
+        ("Hello</i>", "</i> closes a tag that is not open"),
+    ],
+)
+def test_text_with_html_telegram_would_refuse(content_dir: Path, text: str, says: str) -> None:
+    edit(content_dir, "texts.yaml", lambda d: d["texts"].update(welcome=text))
+    assert any(f"text 'welcome': {says}" in p for p in problems_of(content_dir))
+
+
+def test_faq_command_that_shadows_a_bot_command(content_dir: Path) -> None:
+    edit(content_dir, "faq.yaml", lambda d: d["faq"][0].update(command="help"))
+    assert any(
+        "command /help is one of the bot's own commands" in p for p in problems_of(content_dir)
+    )

@@ -28,17 +28,24 @@ def env(tmp_path: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def console(tmp_path: Path, lines: str) -> subprocess.CompletedProcess[str]:
+def fibrobot(
+    tmp_path: Path, *args: str, stdin: str = "", **settings: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the command once in a fresh folder, with these settings."""
     return subprocess.run(
-        [FIBROBOT],
-        input=lines,
+        [FIBROBOT, *args],
+        input=stdin,
         capture_output=True,
         text=True,
-        env=env(tmp_path),
+        env=env(tmp_path, **settings),
         cwd=tmp_path,
         timeout=60,
         check=False,
     )
+
+
+def console(tmp_path: Path, lines: str) -> subprocess.CompletedProcess[str]:
+    return fibrobot(tmp_path, stdin=lines)
 
 
 def test_console_answers_piped_questions_and_exits(tmp_path: Path) -> None:
@@ -66,30 +73,14 @@ def test_console_switches_to_the_group_and_follows_deep_links(tmp_path: Path) ->
 
 
 def test_run_without_token_exits_2(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [FIBROBOT, "run"],
-        capture_output=True,
-        text=True,
-        env=env(tmp_path),
-        cwd=tmp_path,
-        timeout=30,
-        check=False,
-    )
+    result = fibrobot(tmp_path, "run")
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_bad_setting_exits_2_without_traceback(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [FIBROBOT, "run"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=30,
-        check=False,
-        env=env(tmp_path, TIMEZONE="Nowhere/Land", TELEGRAM_BOT_TOKEN=TOKEN),
-    )
+    result = fibrobot(tmp_path, "run", TIMEZONE="Nowhere/Land", TELEGRAM_BOT_TOKEN=TOKEN)
     assert result.returncode == 2
     assert "TIMEZONE" in result.stderr
     assert "Traceback" not in result.stderr
@@ -122,14 +113,8 @@ def test_run_polls_the_configured_api_and_stops_cleanly_on_sigterm(tmp_path: Pat
 
 
 def test_run_against_an_unreachable_api_fails_clearly(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [FIBROBOT, "run"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=60,
-        check=False,
-        env=env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL="http://127.0.0.1:9"),
+    result = fibrobot(
+        tmp_path, "run", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL="http://127.0.0.1:9"
     )
     assert result.returncode == 1
     assert "cannot reach the Bot API" in result.stderr
@@ -139,13 +124,5 @@ def test_run_against_an_unreachable_api_fails_clearly(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args", [["db", "upgrade"], ["content", "check"]])
 def test_admin_commands_work_from_a_fresh_folder(tmp_path: Path, args: list[str]) -> None:
-    result = subprocess.run(
-        [FIBROBOT, *args],
-        capture_output=True,
-        text=True,
-        env=env(tmp_path),
-        cwd=tmp_path,
-        timeout=60,
-        check=False,
-    )
+    result = fibrobot(tmp_path, *args)
     assert result.returncode == 0, result.stderr
