@@ -281,6 +281,7 @@ def check_posts(posts_file: PostsFile, path: str) -> list[str]:
     problems = [f"{path}: post {d!r}: duplicate id" for d in duplicates(ids)]
     now = datetime.now(UTC)
     for post in posts_file.posts:
+        problems += [f"{path}: post {post.id!r}: text: {p}" for p in html_problems(post.text)]
         try:
             when = parse_when(post.when, now, ZoneInfo("UTC"))
         except WhenError as exc:
