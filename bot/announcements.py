@@ -23,6 +23,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
+from telegram.ext import Application, JobQueue
 
 from bot.community import community_chat_id, follow_migration
 from bot.config import Settings
@@ -34,7 +35,7 @@ from bot.when import When, cron_trigger, parse_when
 
 log = logging.getLogger(__name__)
 
-AnyApp = Any  # an Application; kept loose so job and handler code can share these functions
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
 ANONYMOUS_ADMIN_BOT = 1087968824  # Telegram's "Group" user behind anonymous admins
 SCHEDULED, PAUSED, SENT, MISSED, FAILED, CANCELLED = (
     "scheduled",
@@ -250,6 +251,13 @@ async def claim_post(session: AsyncSession, post_id: str, moment: datetime) -> b
 # --- Jobs ----------------------------------------------------------------------------------
 
 
+def job_queue(application: AnyApp) -> JobQueue[Any]:
+    """The application's JobQueue (installed with python-telegram-bot[job-queue])."""
+    if application.job_queue is None:
+        raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
+    return application.job_queue
+
+
 def schedule(application: AnyApp, row: Announcement, zone: ZoneInfo) -> None:
     """Add (or replace) the job of a scheduled announcement."""
     if row.kind == "repeat" and row.cron:
@@ -258,7 +266,7 @@ def schedule(application: AnyApp, row: Announcement, zone: ZoneInfo) -> None:
         trigger = DateTrigger(run_date=row.run_at, timezone=zone)
     else:
         return
-    application.job_queue.run_custom(
+    job_queue(application).run_custom(
         announcement_job,
         job_kwargs={
             "trigger": trigger,
@@ -279,7 +287,7 @@ def schedule_post(application: AnyApp, post: Post, zone: ZoneInfo, now: datetime
     if cron is None:
         return
     name = post_job_name(post.id)
-    application.job_queue.run_custom(
+    job_queue(application).run_custom(
         post_job,
         job_kwargs={
             "trigger": cron_trigger(cron, zone),
@@ -296,12 +304,12 @@ def schedule_post(application: AnyApp, post: Post, zone: ZoneInfo, now: datetime
 def unschedule(application: AnyApp, name: str) -> None:
     """Remove a job by name, if it is there."""
     with contextlib.suppress(JobLookupError):
-        application.job_queue.scheduler.remove_job(name)
+        job_queue(application).scheduler.remove_job(name)
 
 
 def has_job(application: AnyApp, name: str) -> bool:
     """True when a job of this name is queued (started or not)."""
-    return application.job_queue.scheduler.get_job(name) is not None
+    return job_queue(application).scheduler.get_job(name) is not None
 
 
 @dataclass

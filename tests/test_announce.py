@@ -286,3 +286,34 @@ async def test_the_resources_post_pauses_resumes_and_posts_the_links(
     assert all(link.url in post.text for link in links)
     assert "This week's resources" in post.text
     assert await changes(app, "post:resources") == [("paused", ADMIN_ID), ("resumed", ADMIN_ID)]
+
+
+async def test_a_draft_left_alone_times_out(app: AnyApp, api: FakeBotAPI) -> None:
+    driver = admin(app, api)
+    ask = only(await driver.send("/announce"))
+    (timeout,) = [j for j in app.job_queue.jobs() if "timeout" in j.name]
+    api.clear()
+    await timeout.run(app)
+    assert "15 quiet minutes" in only(api.calls).text
+    # The flow is over: its buttons no longer do anything.
+    assert "ended" in (await driver.press(ask, "Cancel"))[-1].params["text"]
+    assert await count(app) == 0
+
+
+def test_the_group_limit_of_20_messages_a_minute_is_configured(settings: Any) -> None:
+    from bot.app import build_application
+
+    limiter = build_application(settings, FakeBotAPI()).bot.rate_limiter
+    assert limiter is not None
+    assert (limiter._group_max_rate, limiter._group_time_period) == (20, 60)  # type: ignore[attr-defined]
+
+
+async def test_cancel_with_an_id_during_a_draft_cancels_that_post(
+    app: AnyApp, api: FakeBotAPI
+) -> None:
+    await add(app, "tomorrow 9:00")
+    driver = admin(app, api)
+    await driver.send("/announce")
+    assert "#1 is cancelled" in only(await driver.send("/cancel 1")).text
+    assert (await get(app, 1)).status == ann.CANCELLED
+    assert not texts(await driver.process(formatted_message(app, "Friday meet-up", BOLD)))
