@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     content_dir: Path = PROJECT_DIR / "content"
+    announce_grace_minutes: int = Field(default=60, ge=0, le=1440)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # --- Community: blog feed and welcome
     feed_url: str | None = None

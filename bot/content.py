@@ -10,13 +10,17 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.when import WhenError, parse_when
 
 ANSWER_LIMIT = 700
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
@@ -97,6 +101,23 @@ class Command(_Strict):
     description: str = Field(min_length=3, max_length=256)
 
 
+class Post(_Strict):
+    """A recurring community post defined in content, such as the weekly resources post."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]{0,39}$", description="Starts with a letter")
+    title: str = Field(min_length=2, max_length=40)
+    when: str = Field(min_length=5, description="A repeat, e.g. every monday 10:00")
+    text: str = Field(min_length=5, max_length=3000)
+    links: bool = Field(default=False, description="Add the links from links.yaml")
+    pin: bool = False
+
+
+class PostsFile(_Strict):
+    """The whole of ``posts.yaml``."""
+
+    posts: tuple[Post, ...] = ()
+
+
 class TextsFile(_Strict):
     """The whole of ``texts.yaml``: every sentence the bot says that is not an answer."""
 
@@ -116,6 +137,7 @@ class Content:
     texts: Mapping[str, str]
     commands: tuple[Command, ...]
     warnings: tuple[str, ...] = ()
+    posts: tuple[Post, ...] = ()
     admin_commands: tuple[Command, ...] = ()
     faq_by_id: Mapping[str, FaqEntry] = field(default_factory=dict)
 
@@ -153,6 +175,63 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "button_prev": frozenset(),
     "button_read_more": frozenset(),
     "button_emergency": frozenset(),
+    # Announcements and recurring posts (handlers/announce.py, bot/announcements.py).
+    "when_forms": frozenset(),
+    "when_unknown": frozenset(),
+    "when_no_time": frozenset(),
+    "when_ambiguous": frozenset(),
+    "when_bad_cron": frozenset(),
+    "when_too_often": frozenset(),
+    "announce_ask_text": frozenset(),
+    "announce_group_reply": frozenset(),
+    "announce_no_community": frozenset(),
+    "announce_not_text": frozenset(),
+    "announce_cancelled_draft": frozenset(),
+    "announce_timeout": frozenset(),
+    "announce_stale_button": frozenset(),
+    "announce_ask_topic": frozenset(),
+    "announce_bad_topic": frozenset(),
+    "button_now": frozenset(),
+    "button_cancel": frozenset(),
+    "button_pin": frozenset(),
+    "button_no_pin": frozenset(),
+    "button_no_topic": frozenset(),
+    "button_confirm": frozenset(),
+    "pin_yes": frozenset(),
+    "pin_no": frozenset(),
+    "topic_none": frozenset(),
+    "when_now": frozenset(),
+    "scheduled_empty": frozenset(),
+    "scheduled_footer": frozenset(),
+    "manage_usage": frozenset(),
+    "when_past": frozenset({"zone"}),
+    "announce_too_long": frozenset({"length"}),
+    "announce_preview": frozenset(),
+    "announce_ask_pin": frozenset({"when"}),
+    "announce_confirm": frozenset({"when", "pin", "topic"}),
+    "announce_posted": frozenset({"id"}),
+    "announce_scheduled": frozenset({"id", "next"}),
+    "when_repeat": frozenset({"phrase", "next"}),
+    "scheduled_header": frozenset({"zone"}),
+    "scheduled_line": frozenset({"id", "when", "next", "flags", "preview"}),
+    "scheduled_post_line": frozenset({"id", "title", "when", "next", "flags"}),
+    "flag_paused": frozenset(),
+    "flag_pinned": frozenset(),
+    "manage_unknown": frozenset({"id"}),
+    "manage_done": frozenset({"id"}),
+    "cancelled": frozenset({"id"}),
+    "cancel_content_post": frozenset({"id"}),
+    "paused": frozenset({"id"}),
+    "resumed": frozenset({"id", "next"}),
+    "already_paused": frozenset({"id"}),
+    "not_paused": frozenset({"id"}),
+    "resume_past": frozenset({"id"}),
+    "announce_missed": frozenset({"id", "due", "grace"}),
+    "announce_failed": frozenset({"id", "error"}),
+    "announce_pin_failed": frozenset({"id"}),
+    "setup_done": frozenset({"moved"}),
+    "setup_private": frozenset(),
+    "setup_already": frozenset(),
     # --- Community: rules, group welcome, blog feed, admin help and /stats
     "rules": frozenset(),
     "group_welcome": frozenset({"first_name"}),
@@ -203,6 +282,7 @@ def load_content(content_dir: Path, *, strict: bool = False) -> Content:
         (problems if strict else warnings).extend(link_warnings)
     if texts_file is not None:
         problems += check_texts(texts_file, str(content_dir / "texts.yaml"))
+    posts = load_posts(content_dir / "posts.yaml", problems)
     if problems or faq_file is None or links_file is None or texts_file is None:
         raise ContentError(problems)
     return Content(
@@ -213,9 +293,41 @@ def load_content(content_dir: Path, *, strict: bool = False) -> Content:
         texts=dict(texts_file.texts),
         commands=texts_file.commands,
         warnings=tuple(warnings),
+        posts=posts,
         admin_commands=texts_file.admin_commands,
         faq_by_id={entry.id: entry for entry in faq_file.faq},
     )
+
+
+def load_posts(path: Path, problems: list[str]) -> tuple[Post, ...]:
+    """The recurring posts of ``posts.yaml`` (optional file), each with a readable repeat."""
+    if not path.exists():
+        return ()
+    posts_file = _parse(path, PostsFile, problems)
+    if posts_file is None:
+        return ()
+    problems += check_posts(posts_file, str(path))
+    return posts_file.posts
+
+
+def check_posts(posts_file: PostsFile, path: str) -> list[str]:
+    """Unique ids, and a ``when`` that is a repeat the scheduler understands."""
+    ids = (post.id for post in posts_file.posts)
+    problems = [f"{path}: post {d!r}: duplicate id" for d in duplicates(ids)]
+    now = datetime.now(UTC)
+    for post in posts_file.posts:
+        problems += [f"{path}: post {post.id!r}: text: {p}" for p in html_problems(post.text)]
+        try:
+            when = parse_when(post.when, now, ZoneInfo("UTC"))
+        except WhenError as exc:
+            problems.append(f"{path}: post {post.id!r}: when {post.when!r}: {exc.reason}")
+            continue
+        if when.kind != "repeat":
+            problems.append(
+                f"{path}: post {post.id!r}: when {post.when!r} must repeat,"
+                " like 'every monday 10:00'"
+            )
+    return problems
 
 
 def read_yaml(path: Path, problems: list[str]) -> Any:

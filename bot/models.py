@@ -6,11 +6,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Integer,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -101,6 +103,58 @@ class Community(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     set_by: Mapped[int | None] = mapped_column(BigInteger)
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Announcements
+
+
+class Announcement(Base):
+    """A post an admin lined up for the community group: once, or repeating by a crontab line.
+
+    ``status``: scheduled, paused, sent, missed, failed or cancelled. ``last_run`` is the
+    occurrence last claimed, so a restart never posts the same occurrence twice.
+    """
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    text_html: Mapped[str] = mapped_column(Text)
+    pin: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(8))
+    run_at: Mapped[datetime | None] = mapped_column()
+    cron: Mapped[str | None] = mapped_column(String(120))
+    when_text: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    last_run: Mapped[datetime | None] = mapped_column()
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PostState(Base):
+    """Whether a recurring post from content/posts.yaml is paused, and its last occurrence."""
+
+    __tablename__ = "post_states"
+
+    post_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_run: Mapped[datetime | None] = mapped_column()
+    updated_by: Mapped[int | None] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ScheduleChange(Base):
+    """Who changed a schedule, what and when (None: the bot itself). Never the post's text."""
+
+    __tablename__ = "schedule_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    target: Mapped[str] = mapped_column(String(48), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    detail: Mapped[str] = mapped_column(String(200), default="")
 
 
 # --- Community: feed and members

@@ -1,8 +1,8 @@
 """Community statistics for admins: small queries into one report, as text and as a chart.
 
-Figures that come from features on other branches (tip subscribers, tips delivered,
-announcements) have their own query function returning None until that feature is merged;
-the text then says "not available yet".
+Figures that come from features on other branches (tip subscribers, tips delivered) have
+their own query function returning None until that feature is merged; the text then says
+"not available yet".
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content import Content
 from bot.members import JOIN, LEAVE
-from bot.models import FaqUsage, MemberEvent
+from bot.models import FaqUsage, MemberEvent, ScheduleChange
 from bot.text import escape
 
 DAYS = 30
@@ -105,7 +105,7 @@ async def daily_counts(
     ]
 
 
-# --- Queries for features on other branches: wired by the lead after merging -------------
+# --- Queries for the tips feature (branch tips): wired by the lead after merging ----------
 
 
 async def active_subscribers(session: AsyncSession) -> int | None:
@@ -124,8 +124,22 @@ async def tips_delivered(session: AsyncSession, since: datetime) -> int | None:
 
 
 async def announcements_posted(session: AsyncSession, since: datetime) -> int | None:
-    """Announcements posted since ``since`` (announce branch); None until it is merged."""
-    return None
+    """Announcements posted since ``since``: occurrences sent, less those Telegram refused.
+
+    bot.announcements logs "sent" when it claims an occurrence (before sending) and
+    "failed" when Telegram then refuses it; recurring posts from posts.yaml are not logged.
+    """
+    rows = await session.execute(
+        select(ScheduleChange.action, func.count())
+        .where(
+            ScheduleChange.at >= since,
+            ScheduleChange.target.startswith("#"),
+            ScheduleChange.action.in_(("sent", "failed")),
+        )
+        .group_by(ScheduleChange.action)
+    )
+    counts = {action: int(count) for action, count in rows}
+    return max(0, counts.get("sent", 0) - counts.get("failed", 0))
 
 
 # --- The report ----------------------------------------------------------------------------

@@ -8,7 +8,19 @@ from telegram.ext import Application, ChatMemberHandler
 
 from bot.admins import refresh_on_member_change
 from bot.deps import Deps
-from handlers import faq, feed, help, links, members, start, stats, tracking, unknown
+from handlers import (
+    announce,
+    faq,
+    feed,
+    help,
+    links,
+    members,
+    setup,
+    start,
+    stats,
+    tracking,
+    unknown,
+)
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
@@ -26,6 +38,8 @@ def register_all(application: AnyApp, deps: Deps) -> None:
     help.register(application)
     faq.register(application, deps)
     links.register(application)
+    setup.register(application)
+    announce.register(application, deps)
     feed.register(application, deps)
     # After faq: its "faq-<topic>" deep links are checked before the welcome's plain "faq".
     members.register(application, deps)

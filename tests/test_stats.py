@@ -16,7 +16,7 @@ from bot.cli import main
 from bot.config import Settings
 from bot.deps import app_deps
 from bot.fakeapi import ADMIN_ID, GROUP_ID, FakeBotAPI
-from bot.models import FaqUsage, MemberEvent, utcnow
+from bot.models import FaqUsage, MemberEvent, ScheduleChange, utcnow
 from bot.stats import daily_counts
 from tests.tg import Driver, only, texts
 
@@ -35,6 +35,17 @@ async def seed(app: AnyApp) -> None:
     ]
     rows += [FaqUsage(topic_id="cost", chat_type="private") for _ in range(3)]
     rows += [FaqUsage(topic_id="safety", chat_type="supergroup")]
+    # Announcements: #1 sent this week, #2 sent 10 days ago, #3 sent then refused by
+    # Telegram, #4 too old; a posts.yaml post and a pause are not posts.
+    rows += [
+        ScheduleChange(target="#1", action="sent", at=NOW - timedelta(days=2)),
+        ScheduleChange(target="#2", action="sent", at=NOW - timedelta(days=10)),
+        ScheduleChange(target="#3", action="sent", at=NOW - timedelta(days=1)),
+        ScheduleChange(target="#3", action="failed", at=NOW - timedelta(days=1)),
+        ScheduleChange(target="#4", action="sent", at=NOW - timedelta(days=40)),
+        ScheduleChange(target="#5", action="paused", at=NOW - timedelta(days=1)),
+        ScheduleChange(target="post:weekly", action="sent", at=NOW - timedelta(days=1)),
+    ]
     async with app_deps(app).transaction() as session:
         session.add_all(rows)
 
@@ -51,7 +62,7 @@ async def test_an_admin_gets_the_figures_and_a_png_chart(app: AnyApp, member: Dr
     assert "Left: 1 in 7 days, 1 in 30 days" in report.text
     assert "Tip subscribers: not available yet" in report.text
     assert "Tips delivered: not available yet" in report.text
-    assert "Announcements posted: not available yet" in report.text
+    assert "Announcements posted: 1 in 7 days, 2 in 30 days" in report.text
     assert report.text.index("How much does it cost?: 3") < report.text.index("Is it safe?: 1")
     photo = only(calls, "sendPhoto")
     assert int(photo.params["chat_id"]) == ADMIN_ID

@@ -1,7 +1,7 @@
 """Community: blog feed state and seen articles, member joins and leaves, welcomes to delete.
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import bot.models
 
 revision = "0004"
-down_revision = "0001"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
