@@ -10,6 +10,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot import announcements as ann
 from bot.admins import admin_cache, group_admins, is_admin
+from bot.commands import set_admin_commands
 from bot.community import community_chat_id, set_community_chat
 from bot.deps import Context, Deps, get_deps
 from handlers.common import is_private, reply
@@ -55,6 +56,8 @@ async def setup_command(update: Update, context: Context) -> None:
         return
     moved = await claim_group(deps, chat.id, current, who(update))
     await reply(update, deps.content.text("setup_done", moved=moved))
+    # The admin command menu belongs to the community's administrators: show it in the new group.
+    await set_admin_commands(context.bot, deps)
 
 
 async def claim_group(deps: Deps, chat_id: int, current: int | None, by: int | None) -> int:
@@ -86,6 +89,7 @@ async def migrated(update: Update, context: Context) -> None:
     async with deps.transaction() as session:
         moved = await ann.follow_group(session, deps.settings, old, new)
     log.info("Group %s became supergroup %s; %s schedules followed", old, new, moved)
+    await set_admin_commands(context.bot, deps)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -123,3 +123,12 @@ async def test_the_migration_service_message_moves_community_and_schedules(
     # Posts now go to the supergroup.
     assert await ann.deliver_announcement(app, first.id, first.run_at) == "sent"  # type: ignore[arg-type]
     assert int(api.sent()[-1].params["chat_id"]) == SUPERGROUP
+
+
+async def test_setup_shows_the_admin_menu_to_the_new_groups_admins(
+    fresh: AnyApp, api: FakeBotAPI
+) -> None:
+    api.admins.add(GROUP_ADMIN_ID)
+    calls = await Driver(fresh, api, user_id=GROUP_ADMIN_ID).in_group(NEW_GROUP).send("/setup")
+    scopes = [c.params.get("scope") for c in calls if c.method == "setMyCommands"]
+    assert {"type": "chat_administrators", "chat_id": NEW_GROUP} in scopes
