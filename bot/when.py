@@ -41,6 +41,7 @@ CRON_FIELD = re.compile(r"^[0-9a-z*/,\-]+$")
 TIME_OF_DAY = re.compile(r"\b\d{1,2}(:\d{2})?\s*(am|pm)\b|\b\d{1,2}:\d{2}\b|\bnoon\b|\bmidnight\b")
 ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\b")
 SLASH_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]\d{2,4}\b")
+CLOCK_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
 RELATIVE = re.compile(r"^in\s+\d+\s+(minute|min|hour|day|week)s?\b")
 DAY_WORD = r"(mon|tue|wed|thu|fri|sat|sun)[a-z]*"
 
@@ -82,6 +83,9 @@ def parse_date(text: str, now: datetime, zone: ZoneInfo) -> datetime:
     """A single date and time, in the future, in ``zone``."""
     if not RELATIVE.match(text) and not TIME_OF_DAY.search(text):
         raise WhenError("when_no_time")
+    if not valid_clock_times(text):
+        # dateparser drops a time it cannot read and keeps the current one instead.
+        raise WhenError("when_unknown")
     slash = SLASH_DATE.search(text)
     if slash and slash.group(1) != slash.group(2) and max(map(int, slash.groups())) <= 12:
         raise WhenError("when_ambiguous")
@@ -97,6 +101,11 @@ def parse_date(text: str, now: datetime, zone: ZoneInfo) -> datetime:
     if at <= now:
         raise WhenError("when_past")
     return at
+
+
+def valid_clock_times(text: str) -> bool:
+    """False when a ``HH:MM`` in the text is not a time of day (``25:00``, ``9:75``)."""
+    return all(int(h) < 24 and int(m) < 60 for h, m in CLOCK_TIME.findall(text))
 
 
 def _iso(text: str) -> datetime | None:

@@ -77,6 +77,11 @@ BAD = [
     ("* * * * *", "when_too_often"),
     ("*/5 9 * * *", "when_too_often"),
     ("x" * 200, "when_unknown"),
+    # An impossible clock time must not be dropped silently (dateparser keeps the current
+    # time of day, so "tomorrow at 25:00" used to mean tomorrow at this minute).
+    ("tomorrow at 25:00", "when_unknown"),
+    ("tomorrow 9:75", "when_unknown"),
+    ("friday 24:30", "when_unknown"),
 ]
 
 
