@@ -7,12 +7,25 @@ import time
 from typing import Any
 
 from telegram import Update
-from telegram.error import ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from bot.deps import Context, get_deps
 
 log = logging.getLogger("bot.errors")
 
+# Bad requests that only mean a member was quicker or slower than Telegram: not our bug.
+HARMLESS_BAD_REQUESTS = (
+    "query is too old",
+    "message is not modified",
+    "message to edit not found",
+)
 ADMIN_NOTE_INTERVAL = 300.0  # seconds between two error notes to the admins
 _last_admin_note: dict[int, float] = {}
 
@@ -28,11 +41,22 @@ def update_ids(update: object) -> dict[str, Any]:
     }
 
 
+def is_expected(error: BaseException | None) -> bool:
+    """True for Telegram events that are not bugs: blocked, flood control, network, migration.
+
+    PTB makes BadRequest a NetworkError, yet it means the bot sent something wrong, so it is
+    an error unless Telegram only says that a button or message expired.
+    """
+    if isinstance(error, BadRequest):
+        return any(words in error.message.lower() for words in HARMLESS_BAD_REQUESTS)
+    return isinstance(error, (Forbidden, RetryAfter, NetworkError, ChatMigrated))
+
+
 async def error_handler(update: object, context: Context) -> None:
     """Log the error with the update's ids; expected Telegram events are warnings."""
     error = context.error
     ids = update_ids(update)
-    if isinstance(error, (Forbidden, RetryAfter, NetworkError, ChatMigrated)):
+    if is_expected(error):
         # Expected events: the member blocked the bot, flood control, a network hiccup,
         # a group turned supergroup. The feature that sent the message deals with them.
         log.warning("Telegram said %s: %s (%s)", type(error).__name__, error, ids)

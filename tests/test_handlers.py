@@ -272,3 +272,31 @@ async def test_network_failure_is_logged_as_a_warning(
     with caplog.at_level(logging.WARNING):
         await member.send("/links")
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_bad_request_is_an_error_the_admins_hear_about(
+    member: Driver,
+    api: FakeBotAPI,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The admin note is sent at most every 5 minutes per admin, across tests too.
+    monkeypatch.setattr("bot.errors._last_admin_note", {})
+    # BadRequest is a NetworkError in PTB, but it means our message was wrong, not the network.
+    api.fail("sendMessage", 400, "Bad Request: can't parse entities: unclosed tag")
+    with caplog.at_level(logging.WARNING):
+        calls = await member.send("/help")
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR], "logged as an error"
+    assert any("Sorry, something went wrong" in t for t in texts(calls)), "the member hears"
+    assert any("hit an error (BadRequest)" in t for t in texts(calls)), "the admins hear"
+
+
+async def test_an_expired_button_press_is_only_a_warning(
+    member: Driver, api: FakeBotAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    menu = only(await member.send("/faq"))
+    api.fail("answerCallbackQuery", 400, "Bad Request: query is too old and response timeout")
+    with caplog.at_level(logging.WARNING):
+        calls = await member.press(menu, "Next")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [c.method for c in calls].count("sendMessage") == 0, "no apology for an old button"
