@@ -85,6 +85,14 @@ class Emergency(_Strict):
     text: str = Field(min_length=10)
     directory_title: str = Field(min_length=2, max_length=40)
     directory_url: str
+    # Words that tell the bot someone may be in crisis: it answers with the text above and
+    # the helpline button instead of an FAQ search.
+    crisis_words: tuple[str, ...] = ()
+
+    @field_validator("crisis_words")
+    @classmethod
+    def _lower(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(word.strip().lower() for word in value if word.strip())
 
 
 class LinksFile(_Strict):
@@ -162,6 +170,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "faq_unknown_topic": frozenset(),
     "faq_read_more_private": frozenset(),
     "links_intro": frozenset(),
+    "crisis": frozenset(),
     "unknown_command": frozenset({"command"}),
     "error_apology": frozenset(),
     "error_admin_note": frozenset({"error", "update_id"}),

@@ -300,3 +300,24 @@ async def test_an_expired_button_press_is_only_a_warning(
         calls = await member.press(menu, "Next")
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert [c.method for c in calls].count("sendMessage") == 0, "no apology for an old button"
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["i want to die", "I don’t want to live, I'm thinking about suicide", "I might hurt myself"],
+)
+async def test_a_member_in_crisis_gets_the_helpline_not_the_faq(
+    member: Driver, words: str
+) -> None:
+    for driver in (member, member.in_group()):
+        reply = only(await driver.send(f"/faq {words}"))
+        assert "emergency number" in reply.text
+        assert [b["url"] for b in reply.buttons] == ["https://findahelpline.com"]
+        assert "couldn't find" not in reply.text
+
+
+@pytest.mark.parametrize("words", ["how much does it cost", "die cast", "pain at night"])
+def test_crisis_words_match_whole_words_only(app: AnyApp, words: str) -> None:
+    from bot.safety import mentions_crisis
+
+    assert not mentions_crisis(words, app_deps(app).content.emergency.crisis_words)
