@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Any, cast
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -27,7 +27,6 @@ HARMLESS_BAD_REQUESTS = (
     "message to edit not found",
 )
 ADMIN_NOTE_INTERVAL = 300.0  # seconds between two error notes to the admins
-_last_admin_note: dict[int, float] = {}
 
 
 def update_ids(update: object) -> dict[str, Any]:
@@ -71,18 +70,35 @@ async def _apologise(update: object, context: Context) -> None:
         return
     text = get_deps(context).content.text("error_apology")
     try:
+        if update.callback_query is not None and await _answer_button(update, text):
+            return
+        message = update.effective_message
+        if message is not None:
+            # In the group, reply to the member rather than address everyone.
+            await message.reply_text(text, do_quote=update.effective_chat.type != "private")
+            return
         await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError as exc:
         log.warning("Could not send the apology: %s (%s)", type(exc).__name__, update_ids(update))
 
 
+async def _answer_button(update: Update, text: str) -> bool:
+    """Stop the button's spinner with the apology as a notice; False if it was answered already."""
+    try:
+        await cast(CallbackQuery, update.callback_query).answer(text, show_alert=True)
+    except TelegramError:
+        return False
+    return True
+
+
 async def _tell_admins(context: Context, ids: dict[str, Any], error: BaseException | None) -> None:
     deps = get_deps(context)
+    last_note: dict[int, float] = context.bot_data.setdefault("admin_error_notes", {})
     now = time.monotonic()
     for admin_id in sorted(deps.settings.admin_user_ids):
-        if now - _last_admin_note.get(admin_id, -ADMIN_NOTE_INTERVAL) < ADMIN_NOTE_INTERVAL:
+        if now - last_note.get(admin_id, -ADMIN_NOTE_INTERVAL) < ADMIN_NOTE_INTERVAL:
             continue
-        _last_admin_note[admin_id] = now
+        last_note[admin_id] = now
         note = deps.content.text(
             "error_admin_note", error=type(error).__name__, update_id=ids.get("update_id", "-")
         )

@@ -278,10 +278,7 @@ async def test_a_bad_request_is_an_error_the_admins_hear_about(
     member: Driver,
     api: FakeBotAPI,
     caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The admin note is sent at most every 5 minutes per admin, across tests too.
-    monkeypatch.setattr("bot.errors._last_admin_note", {})
     # BadRequest is a NetworkError in PTB, but it means our message was wrong, not the network.
     api.fail("sendMessage", 400, "Bad Request: can't parse entities: unclosed tag")
     with caplog.at_level(logging.WARNING):
@@ -321,3 +318,57 @@ def test_crisis_words_match_whole_words_only(app: AnyApp, words: str) -> None:
     from bot.safety import mentions_crisis
 
     assert not mentions_crisis(words, app_deps(app).content.emergency.crisis_words)
+
+
+async def test_an_error_behind_a_button_stops_its_spinner_with_the_apology(
+    member: Driver, app: AnyApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    menu = only(await member.send("/faq"))
+
+    def broken(*_args: object, **_kwargs: object) -> object:
+        raise RuntimeError("menu exploded")
+
+    monkeypatch.setattr("handlers.faq.menu", broken)
+    calls = await member.press(menu, "Next")
+    answers = [c for c in calls if c.method == "answerCallbackQuery"]
+    assert any("Sorry, something went wrong" in str(c.params.get("text")) for c in answers)
+
+
+async def test_the_apology_in_the_group_replies_to_the_member(
+    member: Driver, app: AnyApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(query: str) -> object:
+        raise RuntimeError("matcher exploded")
+
+    monkeypatch.setattr(app_deps(app).matcher, "match", broken)
+    calls = await member.in_group().send("/faq cost")
+    apology = next(c for c in calls if "Sorry, something went wrong" in c.text)
+    assert "reply_parameters" in apology.params
+
+
+async def test_apology_goes_to_the_chat_when_the_button_was_answered_already(
+    member: Driver, api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    menu = only(await member.send("/faq"))
+
+    def broken(*_args: object, **_kwargs: object) -> object:
+        raise RuntimeError("menu exploded")
+
+    monkeypatch.setattr("handlers.faq.menu", broken)
+    api.respond(
+        "answerCallbackQuery",
+        lambda params: (
+            (
+                400,
+                {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: query is too old and response timeout expired",
+                },
+            )
+            if params.get("text")
+            else None
+        ),
+    )
+    calls = await member.press(menu, "Next")
+    assert any("Sorry, something went wrong" in t for t in texts(calls, "sendMessage"))
