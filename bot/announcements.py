@@ -21,7 +21,7 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, Message
+from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import Application, JobQueue
 
@@ -416,17 +416,27 @@ async def post_announcement(bot: Bot, deps: Deps, row: Announcement) -> Outcome:
 
 
 async def send(
-    bot: Bot, deps: Deps, chat_id: int, text_html: str, thread_id: int | None
+    bot: Bot,
+    deps: Deps,
+    chat_id: int,
+    text_html: str,
+    thread_id: int | None,
+    *,
+    reply_markup: InlineKeyboardMarkup | None = None,
 ) -> Message:
     """Send HTML to a chat; when the group became a supergroup, follow it and resend once."""
     try:
-        return await bot.send_message(chat_id, text_html, message_thread_id=thread_id)
+        return await bot.send_message(
+            chat_id, text_html, message_thread_id=thread_id, reply_markup=reply_markup
+        )
     except ChatMigrated as exc:
         new = exc.new_chat_id
         async with deps.transaction() as session:
             moved = await follow_group(session, deps.settings, chat_id, new)
         log.info("Chat %s became %s; %s schedules moved", chat_id, new, moved)
-        return await bot.send_message(new, text_html, message_thread_id=thread_id)
+        return await bot.send_message(
+            new, text_html, message_thread_id=thread_id, reply_markup=reply_markup
+        )
 
 
 async def pin(bot: Bot, message: Message) -> bool:

@@ -17,7 +17,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot import feed
+from bot import announcements, feed
 from bot.community import community_chat_id
 from bot.deps import Context, Deps, app_deps
 from bot.feed import Article, FeedError, Fetched, Plan
@@ -51,11 +51,9 @@ async def post(bot: Bot, deps: Deps, chat_id: int, text: str, button: str | None
         label = deps.content.text("button_read_blog")
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, url=button)]])
     try:
-        await bot.send_message(
-            chat_id,
-            text,
-            reply_markup=markup,
-            message_thread_id=deps.settings.feed_message_thread_id,
+        # Through the announcements' sender, so a group turned supergroup is followed.
+        await announcements.send(
+            bot, deps, chat_id, text, deps.settings.feed_message_thread_id, reply_markup=markup
         )
     except TelegramError as exc:
         log.warning("Could not post a blog update to chat %s: %s", chat_id, type(exc).__name__)

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import AnyApp
+from bot.community import community_chat_id
 from bot.config import Settings
 from bot.deps import app_deps
 from bot.fakeapi import GROUP_ID, FakeBotAPI
@@ -274,6 +275,23 @@ async def test_when_telegram_refuses_the_article_waits_for_the_next_poll(
     await poll_once(app)
     assert len(posts(api)) == 1, "posted once Telegram accepts it"
     assert "If-None-Match" not in server.requests[-1][1], "the failed poll kept no ETag"
+
+
+async def test_a_group_turned_supergroup_gets_the_article_and_is_followed(
+    app: AnyApp, api: FakeBotAPI, server: FeedServer, clock: Clock
+) -> None:
+    supergroup = -100777
+    server.serve("/feed.xml", rss(items(1)))
+    api.fail(
+        "sendMessage",
+        400,
+        "Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=supergroup,
+    )
+    assert (await poll_once(app)).posted == 1
+    assert int(api.sent()[-1].params["chat_id"]) == supergroup
+    async with app_deps(app).transaction() as session:
+        assert await community_chat_id(session, app_deps(app).settings) == supergroup
 
 
 async def test_posts_go_to_the_configured_topic(
