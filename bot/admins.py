@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,7 +92,7 @@ async def is_admin(update: Update, context: Context) -> bool:
     return user.id in await group_admins(context.bot, admin_cache(context), community)
 
 
-Callback = Callable[[Update, Context], Awaitable[Any]]
+Callback = Callable[[Update, Context], Coroutine[Any, Any, Any]]
 
 
 def admin_only(callback: Callback) -> Callback:

@@ -6,13 +6,16 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import (
+    LinkPreviewOptions,
+)
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
 import handlers
 from bot import db
+from bot.commands import menu_commands, set_admin_commands
 from bot.config import Settings
 from bot.content import Content, load_content
 from bot.deps import Deps, app_deps
@@ -74,6 +77,7 @@ async def _post_init(application: AnyApp) -> None:
     deps.engine = db.create_engine(url)
     deps.sessions = db.create_sessionmaker(deps.engine)
     await application.bot.set_my_commands(menu_commands(deps.content))
+    await set_admin_commands(application.bot, deps)
     for hook in deps.on_startup:
         await hook(application)
     log.info("FibroBot ready as @%s", application.bot.username)
@@ -99,13 +103,3 @@ async def stop_offline(application: AnyApp) -> None:
     await application.stop()
     await application.shutdown()
     await _post_shutdown(application)
-
-
-def menu_commands(content: Content) -> list[BotCommand]:
-    """Telegram's command menu: the member commands, then FAQ shortcuts from faq.yaml."""
-    commands = [BotCommand(c.command, c.description) for c in content.commands]
-    listed = {c.command for c in content.commands}
-    for entry in content.faq:
-        if entry.command and entry.command not in listed:
-            commands.append(BotCommand(entry.command, entry.title))
-    return commands

@@ -11,13 +11,14 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
 from bot import db
 from bot.config import ConfigError, Settings, load_settings
-from bot.content import ContentError, load_content
+from bot.content import Content, ContentError, load_content
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -123,6 +124,34 @@ def cmd_start(settings: Settings, args: argparse.Namespace) -> int:
     return (cmd_run if settings.token else cmd_console)(settings, args)
 
 
+def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the community statistics, as /stats shows them to admins."""
+    from bot.stats import plain  # noqa: PLC0415
+
+    content = load_content(settings.content_dir)
+    text, png = asyncio.run(_stats(settings, content, chart=args.chart is not None))
+    print(plain(text))
+    if args.chart is not None and png is not None:
+        args.chart.write_bytes(png)
+        print(f"chart written to {args.chart}")
+    return EXIT_OK
+
+
+async def _stats(settings: Settings, content: Content, *, chart: bool) -> tuple[str, bytes | None]:
+    from bot import stats  # noqa: PLC0415
+    from bot.models import utcnow  # noqa: PLC0415
+
+    db.upgrade(settings.database_url)
+    engine = db.create_engine(settings.database_url)
+    try:
+        async with db.transaction(db.create_sessionmaker(engine)) as session:
+            report = await stats.build_report(session, utcnow(), settings.zone)
+    finally:
+        await engine.dispose()
+    png = stats.render_chart(content, report) if chart else None
+    return stats.report_text(content, report, settings.zone), png
+
+
 def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     """Apply or undo database migrations."""
     if args.db_command == "upgrade":
@@ -184,6 +213,9 @@ def parser() -> argparse.ArgumentParser:
     down = db_sub.add_parser("downgrade", help="undo migrations down to a revision")
     down.add_argument("revision")
     db_parser.set_defaults(func=cmd_db)
+    stats = sub.add_parser("stats", help="print the community statistics (as /stats does)")
+    stats.add_argument("--chart", type=Path, metavar="FILE.png", help="also save the chart")
+    stats.set_defaults(func=cmd_stats)
     content = sub.add_parser("content", help="content files")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     check = content_sub.add_parser("check", help="check the content files")

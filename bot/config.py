@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlparse
@@ -33,7 +34,16 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     content_dir: Path = PROJECT_DIR / "content"
+    announce_grace_minutes: int = Field(default=60, ge=0, le=1440)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # --- Community: blog feed and welcome
+    feed_url: str | None = None
+    feed_poll_minutes: int = Field(default=30, ge=1, le=1440)
+    feed_message_thread_id: int | None = None
+    feed_digest: bool = False
+    feed_digest_time: time = time(18, 0)
+    feed_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+    welcome_delete_minutes: int = Field(default=0, ge=0, le=2880)
     # Daily tips
     tips_missed_grace_hours: float = Field(default=3.0, ge=0, le=24)
     tips_rate_limit: float = Field(default=30.0, gt=0, le=10_000)
@@ -44,7 +54,7 @@ class Settings(BaseSettings):
 
     @field_validator("test_clock_start", mode="before")
     @classmethod
-    def _blank_is_none(cls, value: object) -> object:
+    def _blank_clock_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_bot_token", mode="before")
@@ -71,6 +81,21 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite", "postgresql", "postgres://")):
             raise ValueError("must start with sqlite:/// or postgresql://")
         return value
+
+    @field_validator("feed_url", mode="before")
+    @classmethod
+    def _feed_url(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        parsed = urlparse(str(value).strip())
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError("must be the http(s) address of an RSS or Atom feed")
+        return str(value).strip()
+
+    @field_validator("feed_message_thread_id", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("timezone")
     @classmethod

@@ -10,15 +10,18 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.tips import Tip, TipsFile, check_tips
+from bot.when import WhenError, parse_when
 
 ANSWER_LIMIT = 700
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
@@ -83,6 +86,14 @@ class Emergency(_Strict):
     text: str = Field(min_length=10)
     directory_title: str = Field(min_length=2, max_length=40)
     directory_url: str
+    # Words that tell the bot someone may be in crisis: it answers with the text above and
+    # the helpline button instead of an FAQ search.
+    crisis_words: tuple[str, ...] = ()
+
+    @field_validator("crisis_words")
+    @classmethod
+    def _lower(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(word.strip().lower() for word in value if word.strip())
 
 
 class LinksFile(_Strict):
@@ -99,11 +110,29 @@ class Command(_Strict):
     description: str = Field(min_length=3, max_length=256)
 
 
+class Post(_Strict):
+    """A recurring community post defined in content, such as the weekly resources post."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]{0,39}$", description="Starts with a letter")
+    title: str = Field(min_length=2, max_length=40)
+    when: str = Field(min_length=5, description="A repeat, e.g. every monday 10:00")
+    text: str = Field(min_length=5, max_length=3000)
+    links: bool = Field(default=False, description="Add the links from links.yaml")
+    pin: bool = False
+
+
+class PostsFile(_Strict):
+    """The whole of ``posts.yaml``."""
+
+    posts: tuple[Post, ...] = ()
+
+
 class TextsFile(_Strict):
     """The whole of ``texts.yaml``: every sentence the bot says that is not an answer."""
 
     texts: dict[str, str]
     commands: tuple[Command, ...] = Field(min_length=1)
+    admin_commands: tuple[Command, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +146,8 @@ class Content:
     texts: Mapping[str, str]
     commands: tuple[Command, ...]
     warnings: tuple[str, ...] = ()
+    posts: tuple[Post, ...] = ()
+    admin_commands: tuple[Command, ...] = ()
     faq_by_id: Mapping[str, FaqEntry] = field(default_factory=dict)
     tips: tuple[Tip, ...] = ()
 
@@ -141,6 +172,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "faq_unknown_topic": frozenset(),
     "faq_read_more_private": frozenset(),
     "links_intro": frozenset(),
+    "crisis": frozenset(),
     "unknown_command": frozenset({"command"}),
     "error_apology": frozenset(),
     "error_admin_note": frozenset({"error", "update_id"}),
@@ -154,6 +186,95 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "button_prev": frozenset(),
     "button_read_more": frozenset(),
     "button_emergency": frozenset(),
+    # Announcements and recurring posts (handlers/announce.py, bot/announcements.py).
+    "when_forms": frozenset(),
+    "when_unknown": frozenset(),
+    "when_no_time": frozenset(),
+    "when_ambiguous": frozenset(),
+    "when_bad_cron": frozenset(),
+    "when_too_often": frozenset(),
+    "announce_ask_text": frozenset(),
+    "announce_group_reply": frozenset(),
+    "announce_no_community": frozenset(),
+    "announce_not_text": frozenset(),
+    "announce_cancelled_draft": frozenset(),
+    "announce_timeout": frozenset(),
+    "announce_stale_button": frozenset(),
+    "announce_ask_topic": frozenset(),
+    "announce_bad_topic": frozenset(),
+    "button_now": frozenset(),
+    "button_cancel": frozenset(),
+    "button_pin": frozenset(),
+    "button_no_pin": frozenset(),
+    "button_no_topic": frozenset(),
+    "button_confirm": frozenset(),
+    "pin_yes": frozenset(),
+    "pin_no": frozenset(),
+    "topic_none": frozenset(),
+    "when_now": frozenset(),
+    "scheduled_empty": frozenset(),
+    "scheduled_footer": frozenset(),
+    "manage_usage": frozenset(),
+    "when_past": frozenset({"zone"}),
+    "announce_too_long": frozenset({"length"}),
+    "announce_preview": frozenset(),
+    "announce_ask_pin": frozenset({"when"}),
+    "announce_confirm": frozenset({"when", "pin", "topic"}),
+    "announce_posted": frozenset({"id"}),
+    "announce_scheduled": frozenset({"id", "next"}),
+    "when_repeat": frozenset({"phrase", "next"}),
+    "scheduled_header": frozenset({"zone"}),
+    "scheduled_line": frozenset({"id", "when", "next", "flags", "preview"}),
+    "scheduled_post_line": frozenset({"id", "title", "when", "next", "flags"}),
+    "flag_paused": frozenset(),
+    "flag_pinned": frozenset(),
+    "manage_unknown": frozenset({"id"}),
+    "manage_done": frozenset({"id"}),
+    "cancelled": frozenset({"id"}),
+    "cancel_content_post": frozenset({"id"}),
+    "paused": frozenset({"id"}),
+    "resumed": frozenset({"id", "next"}),
+    "already_paused": frozenset({"id"}),
+    "not_paused": frozenset({"id"}),
+    "resume_past": frozenset({"id"}),
+    "announce_missed": frozenset({"id", "due", "grace"}),
+    "announce_failed": frozenset({"id", "error"}),
+    "announce_pin_failed": frozenset({"id"}),
+    "setup_done": frozenset({"moved"}),
+    "setup_private": frozenset(),
+    "setup_already": frozenset(),
+    # --- Community: rules, group welcome, blog feed, admin help and /stats
+    "rules": frozenset(),
+    "group_welcome": frozenset({"first_name"}),
+    "button_subscribe": frozenset(),
+    "feed_article": frozenset({"title", "summary"}),
+    "button_read_blog": frozenset(),
+    "feed_more": frozenset({"count"}),
+    "feed_digest": frozenset({"count"}),
+    "admin_help": frozenset({"commands"}),
+    "stats_report": frozenset(
+        {
+            "date",
+            "joined_7",
+            "joined_30",
+            "left_7",
+            "left_30",
+            "subscribers",
+            "tips",
+            "announcements",
+            "top_faq",
+        }
+    ),
+    "stats_subscribers": frozenset({"count", "change"}),
+    "stats_pair": frozenset({"week", "month"}),
+    "stats_not_available": frozenset(),
+    "stats_faq_line": frozenset({"title", "count"}),
+    "stats_no_faq": frozenset(),
+    "stats_chart_title": frozenset(),
+    "stats_chart_joined": frozenset(),
+    "stats_chart_left": frozenset(),
+    "stats_chart_faq": frozenset(),
+    "stats_chart_caption": frozenset(),
     # Daily tips
     "tips_ask_time": frozenset(),
     "tips_ask_zone": frozenset({"time"}),
@@ -225,6 +346,7 @@ def load_content(content_dir: Path, *, strict: bool = False) -> Content:
         (problems if strict else warnings).extend(link_warnings)
     if texts_file is not None:
         problems += check_texts(texts_file, str(content_dir / "texts.yaml"))
+    posts = load_posts(content_dir / "posts.yaml", problems)
     tips = _load_tips(content_dir / "tips.yaml", faq_file, problems)
     if problems or faq_file is None or links_file is None or texts_file is None:
         raise ContentError(problems)
@@ -236,9 +358,42 @@ def load_content(content_dir: Path, *, strict: bool = False) -> Content:
         texts=dict(texts_file.texts),
         commands=texts_file.commands,
         warnings=tuple(warnings),
+        posts=posts,
+        admin_commands=texts_file.admin_commands,
         faq_by_id={entry.id: entry for entry in faq_file.faq},
         tips=tips,
     )
+
+
+def load_posts(path: Path, problems: list[str]) -> tuple[Post, ...]:
+    """The recurring posts of ``posts.yaml`` (optional file), each with a readable repeat."""
+    if not path.exists():
+        return ()
+    posts_file = _parse(path, PostsFile, problems)
+    if posts_file is None:
+        return ()
+    problems += check_posts(posts_file, str(path))
+    return posts_file.posts
+
+
+def check_posts(posts_file: PostsFile, path: str) -> list[str]:
+    """Unique ids, and a ``when`` that is a repeat the scheduler understands."""
+    ids = (post.id for post in posts_file.posts)
+    problems = [f"{path}: post {d!r}: duplicate id" for d in duplicates(ids)]
+    now = datetime.now(UTC)
+    for post in posts_file.posts:
+        problems += [f"{path}: post {post.id!r}: text: {p}" for p in html_problems(post.text)]
+        try:
+            when = parse_when(post.when, now, ZoneInfo("UTC"))
+        except WhenError as exc:
+            problems.append(f"{path}: post {post.id!r}: when {post.when!r}: {exc.reason}")
+            continue
+        if when.kind != "repeat":
+            problems.append(
+                f"{path}: post {post.id!r}: when {post.when!r} must repeat,"
+                " like 'every monday 10:00'"
+            )
+    return problems
 
 
 def _load_tips(path: Path, faq_file: FaqFile | None, problems: list[str]) -> tuple[Tip, ...]:
@@ -462,5 +617,9 @@ def check_texts(texts_file: TextsFile, path: str) -> list[str]:
     problems += [
         f"{path}: command /{c}: listed twice"
         for c in duplicates(c.command for c in texts_file.commands)
+    ]
+    problems += [
+        f"{path}: admin command /{c}: listed twice"
+        for c in duplicates(c.command for c in texts_file.admin_commands)
     ]
     return problems

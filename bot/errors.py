@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Any, cast
 
-from telegram import Update
-from telegram.error import ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram import CallbackQuery, Update
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from bot.deps import Context, get_deps
 
 log = logging.getLogger("bot.errors")
 
+# Bad requests that only mean a member was quicker or slower than Telegram: not our bug.
+HARMLESS_BAD_REQUESTS = (
+    "query is too old",
+    "message is not modified",
+    "message to edit not found",
+)
 ADMIN_NOTE_INTERVAL = 300.0  # seconds between two error notes to the admins
-_last_admin_note: dict[int, float] = {}
 
 
 def update_ids(update: object) -> dict[str, Any]:
@@ -28,11 +40,22 @@ def update_ids(update: object) -> dict[str, Any]:
     }
 
 
+def is_expected(error: BaseException | None) -> bool:
+    """True for Telegram events that are not bugs: blocked, flood control, network, migration.
+
+    PTB makes BadRequest a NetworkError, yet it means the bot sent something wrong, so it is
+    an error unless Telegram only says that a button or message expired.
+    """
+    if isinstance(error, BadRequest):
+        return any(words in error.message.lower() for words in HARMLESS_BAD_REQUESTS)
+    return isinstance(error, (Forbidden, RetryAfter, NetworkError, ChatMigrated))
+
+
 async def error_handler(update: object, context: Context) -> None:
     """Log the error with the update's ids; expected Telegram events are warnings."""
     error = context.error
     ids = update_ids(update)
-    if isinstance(error, (Forbidden, RetryAfter, NetworkError, ChatMigrated)):
+    if is_expected(error):
         # Expected events: the member blocked the bot, flood control, a network hiccup,
         # a group turned supergroup. The feature that sent the message deals with them.
         log.warning("Telegram said %s: %s (%s)", type(error).__name__, error, ids)
@@ -47,18 +70,35 @@ async def _apologise(update: object, context: Context) -> None:
         return
     text = get_deps(context).content.text("error_apology")
     try:
+        if update.callback_query is not None and await _answer_button(update, text):
+            return
+        message = update.effective_message
+        if message is not None:
+            # In the group, reply to the member rather than address everyone.
+            await message.reply_text(text, do_quote=update.effective_chat.type != "private")
+            return
         await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError as exc:
         log.warning("Could not send the apology: %s (%s)", type(exc).__name__, update_ids(update))
 
 
+async def _answer_button(update: Update, text: str) -> bool:
+    """Stop the button's spinner with the apology as a notice; False if it was answered already."""
+    try:
+        await cast(CallbackQuery, update.callback_query).answer(text, show_alert=True)
+    except TelegramError:
+        return False
+    return True
+
+
 async def _tell_admins(context: Context, ids: dict[str, Any], error: BaseException | None) -> None:
     deps = get_deps(context)
+    last_note: dict[int, float] = context.bot_data.setdefault("admin_error_notes", {})
     now = time.monotonic()
     for admin_id in sorted(deps.settings.admin_user_ids):
-        if now - _last_admin_note.get(admin_id, -ADMIN_NOTE_INTERVAL) < ADMIN_NOTE_INTERVAL:
+        if now - last_note.get(admin_id, -ADMIN_NOTE_INTERVAL) < ADMIN_NOTE_INTERVAL:
             continue
-        _last_admin_note[admin_id] = now
+        last_note[admin_id] = now
         note = deps.content.text(
             "error_admin_note", error=type(error).__name__, update_id=ids.get("update_id", "-")
         )

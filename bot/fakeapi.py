@@ -32,6 +32,7 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     result: Any = None
+    files: dict[str, bytes] = field(default_factory=dict)  # uploads (sendPhoto...), by part
 
     @property
     def text(self) -> str:
@@ -124,7 +125,7 @@ class FakeBotAPI(BaseRequest):
         """Answer one call from the bot."""
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
-        call = ApiCall(api_method, params)
+        call = ApiCall(api_method, params, files=_uploads(request_data))
         for responder in self._responders.get(api_method, []):
             answer = responder(params)
             if answer is not None:
@@ -217,6 +218,14 @@ class FakeBotAPI(BaseRequest):
 
     def _api_getMyCommands(self, _params: dict[str, Any]) -> list[Any]:  # noqa: N802
         return []
+
+
+def _uploads(request_data: RequestData | None) -> dict[str, bytes]:
+    """The bytes of the files a call uploads (photos), by multipart part name."""
+    if request_data is None or not request_data.contains_files:
+        return {}
+    parts = request_data.multipart_data.items()
+    return {name: part[1] for name, part in parts if isinstance(part[1], bytes)}
 
 
 def _chat(chat_id: int) -> dict[str, Any]:

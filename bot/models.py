@@ -6,12 +6,14 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
     Integer,
     MetaData,
     String,
+    Text,
     Time,
     TypeDecorator,
     UniqueConstraint,
@@ -103,6 +105,114 @@ class Community(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     set_by: Mapped[int | None] = mapped_column(BigInteger)
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Announcements
+
+
+class Announcement(Base):
+    """A post an admin lined up for the community group: once, or repeating by a crontab line.
+
+    ``status``: scheduled, paused, sent, missed, failed or cancelled. ``last_run`` is the
+    occurrence last claimed, so a restart never posts the same occurrence twice.
+    """
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    text_html: Mapped[str] = mapped_column(Text)
+    pin: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(8))
+    run_at: Mapped[datetime | None] = mapped_column()
+    cron: Mapped[str | None] = mapped_column(String(120))
+    when_text: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    last_run: Mapped[datetime | None] = mapped_column()
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PostState(Base):
+    """Whether a recurring post from content/posts.yaml is paused, and its last occurrence."""
+
+    __tablename__ = "post_states"
+
+    post_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_run: Mapped[datetime | None] = mapped_column()
+    updated_by: Mapped[int | None] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ScheduleChange(Base):
+    """Who changed a schedule, what and when (None: the bot itself). Never the post's text."""
+
+    __tablename__ = "schedule_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    target: Mapped[str] = mapped_column(String(48), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+# --- Community: feed and members
+
+
+class FeedState(Base):
+    """One polled feed: its validators (ETag, Last-Modified) and when to poll it next."""
+
+    __tablename__ = "feed_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(String(1000), unique=True)
+    etag: Mapped[str | None] = mapped_column(String(300))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_poll_at: Mapped[datetime | None]
+    last_polled_at: Mapped[datetime | None]
+
+
+class FeedEntry(Base):
+    """An article the bot has seen in a feed: posted, pending for the digest, or skipped."""
+
+    __tablename__ = "feed_entries"
+    __table_args__ = (UniqueConstraint("feed_id", "entry_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed_state.id", ondelete="CASCADE"))
+    # SHA-256 of the entry id (or link when it has none), and of the link: either recognises it.
+    entry_key: Mapped[str] = mapped_column(String(64))
+    link_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    link: Mapped[str] = mapped_column(String(1000), default="")
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    posted_at: Mapped[datetime | None]
+
+
+class MemberEvent(Base):
+    """A member joined or left the community group: their Telegram id and the time, only."""
+
+    __tablename__ = "member_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class WelcomeMessage(Base):
+    """A group welcome waiting to be deleted, so a restart still tidies it away."""
+
+    __tablename__ = "welcome_messages"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    delete_at: Mapped[datetime]
 
 
 # --- Daily tips ------------------------------------------------------------------------------

@@ -8,7 +8,21 @@ from telegram.ext import Application, ChatMemberHandler
 
 from bot.admins import refresh_on_member_change
 from bot.deps import Deps
-from handlers import faq, help, links, privacy, start, subscribe, tracking, unknown
+from handlers import (
+    announce,
+    faq,
+    feed,
+    help,
+    links,
+    members,
+    privacy,
+    setup,
+    start,
+    stats,
+    subscribe,
+    tracking,
+    unknown,
+)
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
@@ -26,6 +40,12 @@ def register_all(application: AnyApp, deps: Deps) -> None:
     help.register(application)
     faq.register(application, deps)
     links.register(application)
+    setup.register(application)
+    announce.register(application, deps)
+    feed.register(application, deps)
+    # After faq: its "faq-<topic>" deep links are checked before the welcome's plain "faq".
+    members.register(application, deps)
+    stats.register(application)
     # Daily tips, then /mydata and /forget (which use the tips' open questions).
     subscribe.register(application, deps)
     privacy.register(application, deps)

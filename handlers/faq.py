@@ -13,8 +13,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.content import Content, FaqEntry
 from bot.deps import Context, Deps, get_deps
 from bot.models import FaqUsage
+from bot.safety import mentions_crisis
 from bot.text import MESSAGE_LIMIT, escape
 from handlers.common import bot_link, disclaimer, is_private, reply
+from handlers.links import crisis_message
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +134,9 @@ async def faq_command(update: Update, context: Context) -> None:
     if not query:
         text, markup = menu(deps.content, 0)
         await reply(update, text, markup)
+        return
+    if mentions_crisis(query, deps.content.emergency.crisis_words):
+        await reply(update, *crisis_message(deps.content))
         return
     result = deps.matcher.match(query)
     if result.best is not None:

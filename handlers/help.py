@@ -7,6 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
+from bot.admins import is_admin
 from bot.content import Content
 from bot.deps import Context, get_deps
 from bot.text import escape
@@ -21,9 +22,19 @@ def help_text(content: Content) -> str:
     return content.text("help", commands="\n".join(lines))
 
 
+def admin_help_text(content: Content) -> str:
+    """The admins' part of the help: their commands with descriptions."""
+    lines = [f"/{c.command} — {escape(c.description)}" for c in content.admin_commands]
+    return content.text("admin_help", commands="\n".join(lines))
+
+
 async def help_command(update: Update, context: Context) -> None:
-    """Reply with the list of commands."""
-    await reply(update, help_text(get_deps(context).content))
+    """Reply with the list of commands; admins also see theirs."""
+    content = get_deps(context).content
+    text = help_text(content)
+    if content.admin_commands and await is_admin(update, context):
+        text = f"{text}\n\n{admin_help_text(content)}"
+    await reply(update, text)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

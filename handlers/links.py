@@ -33,6 +33,15 @@ def links_message(content: Content) -> tuple[str, InlineKeyboardMarkup]:
     return "\n\n".join(lines), InlineKeyboardMarkup(rows)
 
 
+def crisis_message(content: Content) -> tuple[str, InlineKeyboardMarkup]:
+    """For a member who may be in crisis: kind words, the emergency text, the helplines."""
+    text = f"{content.text('crisis')}\n\n<b>{escape(content.emergency.text)}</b>"
+    button = InlineKeyboardButton(
+        content.text("button_emergency"), url=content.emergency.directory_url
+    )
+    return text, InlineKeyboardMarkup([[button]])
+
+
 async def links_command(update: Update, context: Context) -> None:
     """Reply with the links."""
     text, markup = links_message(get_deps(context).content)

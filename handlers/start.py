@@ -9,7 +9,7 @@ from telegram.ext import Application, CommandHandler
 
 from bot.deps import Context, Deps, get_deps
 from bot.text import escape
-from handlers.common import disclaimer, reply
+from handlers.common import disclaimer, is_private, reply
 from handlers.faq import MENU
 from handlers.links import LINKS
 
@@ -38,6 +38,9 @@ async def start(update: Update, context: Context) -> None:
     text = deps.content.text(
         "welcome", first_name=first_name, bot_name=escape(context.bot.first_name)
     )
+    if is_private(update):
+        # In private, newcomers also read the group's rules.
+        text = f"{text}\n\n{deps.content.text('rules')}"
     await reply(update, f"{text}\n\n{disclaimer(context)}", welcome_markup(deps))
 
 

@@ -272,3 +272,103 @@ async def test_network_failure_is_logged_as_a_warning(
     with caplog.at_level(logging.WARNING):
         await member.send("/links")
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_bad_request_is_an_error_the_admins_hear_about(
+    member: Driver,
+    api: FakeBotAPI,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # BadRequest is a NetworkError in PTB, but it means our message was wrong, not the network.
+    api.fail("sendMessage", 400, "Bad Request: can't parse entities: unclosed tag")
+    with caplog.at_level(logging.WARNING):
+        calls = await member.send("/help")
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR], "logged as an error"
+    assert any("Sorry, something went wrong" in t for t in texts(calls)), "the member hears"
+    assert any("hit an error (BadRequest)" in t for t in texts(calls)), "the admins hear"
+
+
+async def test_an_expired_button_press_is_only_a_warning(
+    member: Driver, api: FakeBotAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    menu = only(await member.send("/faq"))
+    api.fail("answerCallbackQuery", 400, "Bad Request: query is too old and response timeout")
+    with caplog.at_level(logging.WARNING):
+        calls = await member.press(menu, "Next")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [c.method for c in calls].count("sendMessage") == 0, "no apology for an old button"
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["i want to die", "I don’t want to live, I'm thinking about suicide", "I might hurt myself"],
+)
+async def test_a_member_in_crisis_gets_the_helpline_not_the_faq(
+    member: Driver, words: str
+) -> None:
+    for driver in (member, member.in_group()):
+        reply = only(await driver.send(f"/faq {words}"))
+        assert "emergency number" in reply.text
+        assert [b["url"] for b in reply.buttons] == ["https://findahelpline.com"]
+        assert "couldn't find" not in reply.text
+
+
+@pytest.mark.parametrize("words", ["how much does it cost", "die cast", "pain at night"])
+def test_crisis_words_match_whole_words_only(app: AnyApp, words: str) -> None:
+    from bot.safety import mentions_crisis
+
+    assert not mentions_crisis(words, app_deps(app).content.emergency.crisis_words)
+
+
+async def test_an_error_behind_a_button_stops_its_spinner_with_the_apology(
+    member: Driver, app: AnyApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    menu = only(await member.send("/faq"))
+
+    def broken(*_args: object, **_kwargs: object) -> object:
+        raise RuntimeError("menu exploded")
+
+    monkeypatch.setattr("handlers.faq.menu", broken)
+    calls = await member.press(menu, "Next")
+    answers = [c for c in calls if c.method == "answerCallbackQuery"]
+    assert any("Sorry, something went wrong" in str(c.params.get("text")) for c in answers)
+
+
+async def test_the_apology_in_the_group_replies_to_the_member(
+    member: Driver, app: AnyApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(query: str) -> object:
+        raise RuntimeError("matcher exploded")
+
+    monkeypatch.setattr(app_deps(app).matcher, "match", broken)
+    calls = await member.in_group().send("/faq cost")
+    apology = next(c for c in calls if "Sorry, something went wrong" in c.text)
+    assert "reply_parameters" in apology.params
+
+
+async def test_apology_goes_to_the_chat_when_the_button_was_answered_already(
+    member: Driver, api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    menu = only(await member.send("/faq"))
+
+    def broken(*_args: object, **_kwargs: object) -> object:
+        raise RuntimeError("menu exploded")
+
+    monkeypatch.setattr("handlers.faq.menu", broken)
+    api.respond(
+        "answerCallbackQuery",
+        lambda params: (
+            (
+                400,
+                {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: query is too old and response timeout expired",
+                },
+            )
+            if params.get("text")
+            else None
+        ),
+    )
+    calls = await member.press(menu, "Next")
+    assert any("Sorry, something went wrong" in t for t in texts(calls, "sendMessage"))

@@ -1,0 +1,59 @@
+"""Telegram's command menus: the members' commands for everyone, the admins' for admins."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeChat,
+    BotCommandScopeChatAdministrators,
+)
+from telegram.error import TelegramError
+
+from bot.community import community_chat_id
+from bot.content import Content
+from bot.deps import Deps
+
+log = logging.getLogger(__name__)
+
+
+def menu_commands(content: Content) -> list[BotCommand]:
+    """Telegram's command menu: the member commands, then FAQ shortcuts from faq.yaml."""
+    commands = [BotCommand(c.command, c.description) for c in content.commands]
+    listed = {c.command for c in content.commands}
+    for entry in content.faq:
+        if entry.command and entry.command not in listed:
+            commands.append(BotCommand(entry.command, entry.title))
+    return commands
+
+
+def admin_menu_commands(content: Content) -> list[BotCommand]:
+    """The admins' command menu: everything members have, then the admin commands."""
+    admin = [BotCommand(c.command, c.description) for c in content.admin_commands]
+    return menu_commands(content) + admin
+
+
+async def set_admin_commands(bot: Bot, deps: Deps) -> None:
+    """Show the admin commands to the community's administrators and to ADMIN_USER_IDS.
+
+    Call again when the community group changes (/setup). A chat Telegram does not know yet
+    (an admin who never opened the bot) is logged and skipped.
+    """
+    if not deps.content.admin_commands:
+        return
+    async with deps.transaction() as session:
+        community = await community_chat_id(session, deps.settings)
+    scopes: list[BotCommandScope] = [
+        BotCommandScopeChat(user_id) for user_id in sorted(deps.settings.admin_user_ids)
+    ]
+    if community is not None:
+        scopes.insert(0, BotCommandScopeChatAdministrators(community))
+    commands = admin_menu_commands(deps.content)
+    for scope in scopes:
+        try:
+            await bot.set_my_commands(commands, scope=scope)
+        except TelegramError as exc:
+            log.warning("Admin commands not registered for a %s: %s", scope.type, exc)

@@ -1,0 +1,363 @@
+"""The blog feed: fetch (ETag, Last-Modified, timeout), parse, recognise new articles, plan posts.
+
+Everything here is plain Python the poll job (``handlers.feed``) calls. Data functions work in
+the caller's session and never commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import calendar
+import hashlib
+import html
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from typing import Any
+
+import feedparser
+import httpx
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.content import Content, check_url
+from bot.models import FeedEntry, FeedState
+from bot.text import MESSAGE_LIMIT, escape
+
+MAX_SINGLE_POSTS = 3  # articles posted one by one per poll; more are gathered in one message
+MAX_GATHERED = 10  # titles listed in a gathered message or digest
+SUMMARY_LIMIT = 280  # characters: a few lines on a phone
+TITLE_LIMIT = 200
+MAX_FEED_BYTES = 5_000_000
+MAX_BACKOFF = timedelta(hours=6)
+USER_AGENT = "FibroBot feed reader (+https://core.telegram.org/bots)"
+
+POSTED, PENDING, SKIPPED = "posted", "pending", "skipped"
+
+
+class FeedError(Exception):
+    """The feed could not be fetched or read; the message says why, for the log."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One feed entry, ready to post: text already plain (not yet escaped)."""
+
+    key: str
+    link_key: str | None
+    title: str
+    link: str
+    summary: str
+    published: datetime | None
+    position: int  # place in the feed document, 0 first
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What the server answered: a body, or ``body=None`` for 304 Not Modified."""
+
+    body: bytes | None
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one poll posts: single articles (oldest first) and the rest gathered in one."""
+
+    singles: list[Article]
+    gathered: list[Article]
+    skipped: list[Article]
+
+
+# --- Fetching ------------------------------------------------------------------------------
+
+
+def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """The request headers that let the server answer 304 when nothing changed."""
+    headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+async def fetch(url: str, etag: str | None, last_modified: str | None, seconds: float) -> Fetched:
+    """GET the feed within ``seconds`` overall; raise FeedError on any failure."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await _get(url, conditional_headers(etag, last_modified), seconds)
+    except TimeoutError:
+        raise FeedError(f"no answer within {seconds:g} s") from None
+    except httpx.HTTPError as exc:
+        raise FeedError(f"{type(exc).__name__}: {exc}") from None
+
+
+async def _get(url: str, headers: dict[str, str], seconds: float) -> Fetched:
+    async with (
+        httpx.AsyncClient(timeout=seconds, follow_redirects=True, max_redirects=5) as client,
+        client.stream("GET", url, headers=headers) as response,
+    ):
+        if response.status_code == httpx.codes.NOT_MODIFIED:
+            return Fetched(None, None, None)
+        if response.status_code != httpx.codes.OK:
+            raise FeedError(f"HTTP {response.status_code}")
+        body = await _read_limited(response)
+        return Fetched(body, response.headers.get("ETag"), response.headers.get("Last-Modified"))
+
+
+async def _read_limited(response: httpx.Response) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > MAX_FEED_BYTES:
+            raise FeedError(f"larger than {MAX_FEED_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# --- Parsing -------------------------------------------------------------------------------
+
+
+class _TextOnly(HTMLParser):
+    """Collects the text of an HTML fragment, dropping tags, scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Hide what scripts and styles contain; keep paragraphs apart."""
+        if tag in ("script", "style"):
+            self._hidden += 1
+        self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        """End of a hidden block."""
+        if tag in ("script", "style") and self._hidden:
+            self._hidden -= 1
+        self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        """Keep visible text."""
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def plain_text(fragment: str) -> str:
+    """The visible text of an HTML fragment, on one line."""
+    parser = _TextOnly()
+    parser.feed(fragment)
+    parser.close()
+    return re.sub(r"\s+", " ", html.unescape("".join(parser.parts))).strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut ``text`` to at most ``limit`` characters, at a word, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def digest_key(value: str) -> str:
+    """A fixed-length key for an entry id or link."""
+    return hashlib.sha256(value.strip().encode()).hexdigest()
+
+
+def _published(entry: Any) -> datetime | None:
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    if not parsed:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+
+
+def to_article(entry: Any, position: int) -> Article | None:
+    """An entry as an Article; None when it has neither id nor link to recognise it by."""
+    ident = str(entry.get("id") or "").strip()
+    link = str(entry.get("link") or "").strip()
+    if not ident and not link:
+        return None
+    summary = entry.get("summary") or ""
+    if not summary and entry.get("content"):
+        summary = entry["content"][0].get("value", "")
+    title = plain_text(str(entry.get("title") or "")) or link
+    return Article(
+        key=digest_key(ident or link),
+        link_key=digest_key(link) if link else None,
+        title=shorten(title, TITLE_LIMIT),
+        link=link if check_url(link) is None else "",
+        summary=shorten(plain_text(str(summary)), SUMMARY_LIMIT),
+        published=_published(entry),
+        position=position,
+    )
+
+
+def parse(body: bytes) -> list[Article]:
+    """The articles of an RSS or Atom document; FeedError when it is not a readable feed."""
+    parsed = feedparser.parse(body)
+    articles: dict[str, Article] = {}
+    for position, entry in enumerate(parsed.entries):
+        article = to_article(entry, position)
+        if article is not None and article.key not in articles:
+            articles[article.key] = article
+    # feedparser reads what it can of a damaged feed; with nothing usable, it is broken.
+    if not articles and (parsed.bozo or not parsed.version):
+        reason = parsed.get("bozo_exception")
+        raise FeedError(f"malformed feed: {reason or 'not an RSS or Atom feed'}")
+    return newest_first(list(articles.values()))
+
+
+def newest_first(articles: list[Article]) -> list[Article]:
+    """Order by publication time when every entry has one, else keep the feed's order."""
+    if all(a.published is not None for a in articles):
+        return sorted(articles, key=lambda a: (a.published, -a.position), reverse=True)
+    return sorted(articles, key=lambda a: a.position)
+
+
+# --- Remembering ---------------------------------------------------------------------------
+
+
+async def feed_state(session: AsyncSession, url: str) -> FeedState:
+    """The state row of a feed, created (not committed) on first use."""
+    state = await session.scalar(select(FeedState).where(FeedState.url == url))
+    if state is None:
+        state = FeedState(url=url, failures=0)
+        session.add(state)
+        await session.flush()
+    return state
+
+
+async def has_history(session: AsyncSession, state: FeedState) -> bool:
+    """True once any article of this feed has been remembered."""
+    found = await session.scalar(
+        select(FeedEntry.id).where(FeedEntry.feed_id == state.id).limit(1)
+    )
+    return found is not None
+
+
+async def unseen(
+    session: AsyncSession, state: FeedState, articles: list[Article]
+) -> list[Article]:
+    """The articles not remembered yet, by entry id or by link; order kept."""
+    if not articles:
+        return []
+    keys = [a.key for a in articles]
+    links = [a.link_key for a in articles if a.link_key]
+    rows = await session.execute(
+        select(FeedEntry.entry_key, FeedEntry.link_key).where(
+            FeedEntry.feed_id == state.id,
+            or_(FeedEntry.entry_key.in_(keys), FeedEntry.link_key.in_(links)),
+        )
+    )
+    seen_keys: set[str | None] = set()
+    for entry_key, link_key in rows:
+        seen_keys.update((entry_key, link_key))
+    return [a for a in articles if a.key not in seen_keys and a.link_key not in seen_keys]
+
+
+def remember(
+    session: AsyncSession, state: FeedState, articles: list[Article], status: str, now: datetime
+) -> None:
+    """Remember articles with a status (posted, pending for the digest, or skipped)."""
+    for article in articles:
+        session.add(
+            FeedEntry(
+                feed_id=state.id,
+                entry_key=article.key,
+                link_key=article.link_key,
+                status=status,
+                title=article.title[:300],
+                link=article.link[:1000],
+                seen_at=now,
+                posted_at=now if status == POSTED else None,
+            )
+        )
+
+
+async def pending(session: AsyncSession, state: FeedState) -> list[FeedEntry]:
+    """Articles waiting for the daily digest, oldest first."""
+    rows = await session.scalars(
+        select(FeedEntry)
+        .where(FeedEntry.feed_id == state.id, FeedEntry.status == PENDING)
+        .order_by(FeedEntry.id)
+    )
+    return list(rows)
+
+
+# --- Deciding ------------------------------------------------------------------------------
+
+
+def plan(new: list[Article], *, first_poll: bool) -> Plan:
+    """Choose what to post from the new articles (given newest first).
+
+    A new feed posts only its newest article. Otherwise the newest three are posted one by
+    one and any older ones are gathered into one message.
+    """
+    if first_poll:
+        return Plan(singles=new[:1], gathered=[], skipped=new[1:])
+    singles = list(reversed(new[:MAX_SINGLE_POSTS]))
+    gathered = list(reversed(new[MAX_SINGLE_POSTS:]))
+    return Plan(singles=singles, gathered=gathered, skipped=[])
+
+
+def backoff(failures: int, poll: timedelta) -> timedelta:
+    """How long to wait after ``failures`` failures in a row: doubling, at most six hours."""
+    if failures <= 0:
+        return poll
+    return min(poll * 2 ** min(failures, 16), max(MAX_BACKOFF, poll))
+
+
+def is_due(state: FeedState, now: datetime) -> bool:
+    """True when the feed should be polled now (never polled, or its next time has come)."""
+    return state.next_poll_at is None or state.next_poll_at <= now
+
+
+def record_success(
+    state: FeedState, fetched: Fetched | None, now: datetime, poll: timedelta
+) -> None:
+    """A poll worked: keep the new validators and come back after the normal interval."""
+    if fetched is not None and fetched.body is not None:
+        state.etag, state.last_modified = fetched.etag, fetched.last_modified
+    state.failures = 0
+    state.last_polled_at = now
+    state.next_poll_at = now + poll
+
+
+def record_failure(state: FeedState, now: datetime, poll: timedelta) -> timedelta:
+    """A poll failed: count it and wait longer before the next try; returns the wait."""
+    state.failures += 1
+    state.last_polled_at = now
+    wait = backoff(state.failures, poll)
+    state.next_poll_at = now + wait
+    return wait
+
+
+# --- Writing -------------------------------------------------------------------------------
+
+
+def article_html(content: Content, article: Article) -> str:
+    """The post of one article: its escaped title and summary in the content's template."""
+    return content.text(
+        "feed_article", title=escape(article.title), summary=escape(article.summary)
+    )
+
+
+def gathered_html(header: str, items: list[tuple[str, str]]) -> str:
+    """A list of titles linking to the blog, newest last, under ``header``; long lists are cut.
+
+    At most MAX_GATHERED titles, and never more than one Telegram message.
+    """
+    lines = []
+    for title, link in items[-MAX_GATHERED:]:
+        label = escape(title or link)
+        lines.append(f'• <a href="{html.escape(link)}">{label}</a>' if link else f"• {label}")
+    while lines and len("\n".join([header, *lines])) > MESSAGE_LIMIT:
+        lines.pop(0)
+    return "\n".join([header, *lines])

@@ -1,0 +1,269 @@
+"""Blog updates: a job polls FEED_URL and posts new articles to the community group.
+
+The database remembers the feed's ETag and Last-Modified, when to poll next, and every
+article seen, so a restart neither reposts nor refetches needlessly. A failing feed is logged
+and tried again later, each time waiting longer; it never stops the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from bot import announcements, feed
+from bot.community import community_chat_id
+from bot.deps import Context, Deps, app_deps
+from bot.feed import Article, FeedError, Fetched, Plan
+from bot.models import FeedEntry
+
+log = logging.getLogger(__name__)
+
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+
+POLL_JOB = "feed-poll"
+DIGEST_JOB = "feed-digest"
+TICK = timedelta(minutes=1)  # how often the job looks whether the feed is due
+FIRST_TICK = timedelta(seconds=3)  # soon after start; the database says whether it is due
+
+
+@dataclass(frozen=True)
+class PollResult:
+    """What one poll did, for the log and the tests."""
+
+    status: str  # off, no-community, not-due, not-modified, failed, ok
+    posted: int = 0
+
+
+# --- Posting -------------------------------------------------------------------------------
+
+
+async def post(bot: Bot, deps: Deps, chat_id: int, text: str, button: str | None = None) -> bool:
+    """Post to the group (and topic); False, logged, when Telegram refuses."""
+    markup = None
+    if button:
+        label = deps.content.text("button_read_blog")
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, url=button)]])
+    try:
+        # Through the announcements' sender, so a group turned supergroup is followed.
+        await announcements.send(
+            bot, deps, chat_id, text, deps.settings.feed_message_thread_id, reply_markup=markup
+        )
+    except TelegramError as exc:
+        log.warning("Could not post a blog update to chat %s: %s", chat_id, type(exc).__name__)
+        return False
+    return True
+
+
+async def post_single(bot: Bot, deps: Deps, chat_id: int, article: Article) -> bool:
+    """Post one article and remember it as posted."""
+    text = feed.article_html(deps.content, article)
+    if not await post(bot, deps, chat_id, text, article.link or None):
+        return False
+    await remember(deps, [article], feed.POSTED)
+    return True
+
+
+async def post_gathered(bot: Bot, deps: Deps, chat_id: int, articles: list[Article]) -> bool:
+    """Post older new articles as one list and remember them as posted."""
+    header = deps.content.text("feed_more", count=len(articles))
+    text = feed.gathered_html(header, [(a.title, a.link) for a in articles])
+    if not await post(bot, deps, chat_id, text):
+        return False
+    await remember(deps, articles, feed.POSTED)
+    return True
+
+
+async def post_plan(bot: Bot, deps: Deps, chat_id: int, plan: Plan) -> bool:
+    """Post what the plan says, older ones first; stop at the first refusal."""
+    if plan.gathered and not await post_gathered(bot, deps, chat_id, plan.gathered):
+        return False
+    for article in plan.singles:
+        if not await post_single(bot, deps, chat_id, article):
+            return False
+    return True
+
+
+async def remember(deps: Deps, articles: list[Article], status: str) -> None:
+    """Remember articles in their own short transaction."""
+    url = str(deps.settings.feed_url)
+    async with deps.transaction() as session:
+        state = await feed.feed_state(session, url)
+        feed.remember(session, state, articles, status, deps.clock())
+
+
+# --- Polling -------------------------------------------------------------------------------
+
+
+async def prepare(deps: Deps, url: str) -> tuple[int | None, str | None, str | None] | None:
+    """The community chat and the feed's validators; None when the feed is not due yet."""
+    async with deps.transaction() as session:
+        chat_id = await community_chat_id(session, deps.settings)
+        state = await feed.feed_state(session, url)
+        if not feed.is_due(state, deps.clock()):
+            return None
+        return chat_id, state.etag, state.last_modified
+
+
+async def fetch_articles(
+    deps: Deps, url: str, etag: str | None, modified: str | None
+) -> tuple[Fetched, list[Article] | None]:
+    """Fetch, then parse in a thread (not to block the bot); no articles on 304."""
+    fetched = await feed.fetch(url, etag, modified, deps.settings.feed_timeout_seconds)
+    if fetched.body is None:
+        return fetched, None
+    return fetched, await asyncio.to_thread(feed.parse, fetched.body)
+
+
+async def note_failure(deps: Deps, url: str, error: Exception) -> None:
+    """Log a failed poll and push the next try further away."""
+    poll = timedelta(minutes=deps.settings.feed_poll_minutes)
+    async with deps.transaction() as session:
+        state = await feed.feed_state(session, url)
+        wait = feed.record_failure(state, deps.clock(), poll)
+        failures = state.failures
+    log.warning(
+        "The blog feed could not be read (%s); failure %d in a row, next try in %d min",
+        error,
+        failures,
+        wait.total_seconds() // 60,
+    )
+
+
+async def note_success(deps: Deps, url: str, fetched: Fetched | None) -> None:
+    """Keep the validators (None: keep the old ones) and schedule the next poll."""
+    poll = timedelta(minutes=deps.settings.feed_poll_minutes)
+    async with deps.transaction() as session:
+        state = await feed.feed_state(session, url)
+        feed.record_success(state, fetched, deps.clock(), poll)
+
+
+async def choose(deps: Deps, url: str, articles: list[Article]) -> Plan:
+    """Find the new articles and plan the posts; skipped or digest ones are remembered now."""
+    now = deps.clock()
+    async with deps.transaction() as session:
+        state = await feed.feed_state(session, url)
+        first_poll = not await feed.has_history(session, state)
+        plan = feed.plan(await feed.unseen(session, state, articles), first_poll=first_poll)
+        feed.remember(session, state, plan.skipped, feed.SKIPPED, now)
+        if deps.settings.feed_digest:
+            feed.remember(session, state, plan.gathered + plan.singles, feed.PENDING, now)
+    return plan
+
+
+async def poll_once(application: AnyApp) -> PollResult:
+    """Poll the feed once if it is due, and post what is new."""
+    deps = app_deps(application)
+    url = deps.settings.feed_url
+    if url is None:
+        return PollResult("off")
+    prepared = await prepare(deps, url)
+    if prepared is None:
+        return PollResult("not-due")
+    chat_id, etag, modified = prepared
+    if chat_id is None:
+        log.info("The blog feed waits: no community group yet (set it with /setup)")
+        return PollResult("no-community")
+    try:
+        fetched, articles = await fetch_articles(deps, url, etag, modified)
+        if articles is None:
+            await note_success(deps, url, None)
+            return PollResult("not-modified")
+        return await publish(application.bot, deps, chat_id, fetched=fetched, articles=articles)
+    except FeedError as exc:
+        await note_failure(deps, url, exc)
+        return PollResult("failed")
+    except Exception as exc:
+        # A bug, or input feedparser chokes on: back off like any failure, so the error
+        # handler tells the admins once per back-off rather than every minute.
+        await note_failure(deps, url, exc)
+        raise
+
+
+async def publish(
+    bot: Bot, deps: Deps, chat_id: int, *, fetched: Fetched, articles: list[Article]
+) -> PollResult:
+    """Post the new articles (or keep them for the digest), then record the poll."""
+    url = str(deps.settings.feed_url)
+    plan = await choose(deps, url, articles)
+    if deps.settings.feed_digest:
+        await note_success(deps, url, fetched)
+        return PollResult("ok")
+    complete = await post_plan(bot, deps, chat_id, plan)
+    # When a post failed, keep the old validators so the next poll sees those articles again.
+    await note_success(deps, url, fetched if complete else None)
+    posted = len(plan.singles) + len(plan.gathered)
+    return PollResult("ok", posted if complete else 0)
+
+
+async def post_digest(application: AnyApp) -> int:
+    """Post the articles gathered for the daily digest in one message; how many."""
+    deps = app_deps(application)
+    url = deps.settings.feed_url
+    if url is None:
+        return 0
+    async with deps.transaction() as session:
+        chat_id = await community_chat_id(session, deps.settings)
+        waiting = await feed.pending(session, await feed.feed_state(session, url))
+    if chat_id is None or not waiting:
+        return 0
+    header = deps.content.text("feed_digest", count=len(waiting))
+    text = feed.gathered_html(header, [(e.title, e.link) for e in waiting])
+    if not await post(application.bot, deps, chat_id, text):
+        return 0
+    await mark_posted(deps, [e.id for e in waiting])
+    return len(waiting)
+
+
+async def mark_posted(deps: Deps, entry_ids: list[int]) -> None:
+    """Mark digest articles as posted."""
+    async with deps.transaction() as session:
+        for entry_id in entry_ids:
+            entry = await session.get(FeedEntry, entry_id)
+            if entry is not None:
+                entry.status, entry.posted_at = feed.POSTED, deps.clock()
+
+
+# --- Jobs ----------------------------------------------------------------------------------
+
+
+async def poll_job(context: Context) -> None:
+    """The repeating job: poll when due."""
+    result = await poll_once(context.application)
+    if result.posted:
+        log.info("Posted %d blog update(s)", result.posted)
+
+
+async def digest_job(context: Context) -> None:
+    """The daily job of digest mode."""
+    count = await post_digest(context.application)
+    if count:
+        log.info("Posted the blog digest with %d article(s)", count)
+
+
+async def schedule(application: AnyApp) -> None:
+    """Start the feed jobs when FEED_URL is set (called after the database is ready)."""
+    settings = app_deps(application).settings
+    queue = application.job_queue
+    if settings.feed_url is None or queue is None:
+        return
+    for job in queue.get_jobs_by_name(POLL_JOB) + queue.get_jobs_by_name(DIGEST_JOB):
+        job.schedule_removal()
+    queue.run_repeating(
+        poll_job, interval=TICK, first=FIRST_TICK, name=POLL_JOB, job_kwargs={"coalesce": True}
+    )
+    if settings.feed_digest:
+        at = settings.feed_digest_time.replace(tzinfo=settings.zone)
+        queue.run_daily(digest_job, time=at, name=DIGEST_JOB)
+    log.info("Polling the blog feed every %d min", settings.feed_poll_minutes)
+
+
+def register(application: AnyApp, deps: Deps) -> None:
+    """Start polling once the database is ready."""
+    deps.on_startup.append(schedule)
