@@ -130,17 +130,18 @@ async def claim_due(
         .with_for_update(skip_locked=True)
     )
     values, by_sub = [], {}
+    tip_ids = TipIds(tips)
     for sub in rows:
         report.taken += 1
-        planned = await _plan(session, sub, tips, now, policy)
+        planned = await _plan(session, sub, tip_ids, now, policy)
         if planned is not None:
             values.append(planned)
             by_sub[sub.id] = sub.member_id
     if not values:
         return []
+    # One cached statement, executed for many rows (insertmanyvalues), not one per batch.
     inserted = await session.execute(
         _insert(session)(TipDelivery)
-        .values(values)
         .on_conflict_do_nothing(index_elements=["subscription_id", "local_date"])
         .returning(
             TipDelivery.id,
@@ -149,7 +150,8 @@ async def claim_due(
             TipDelivery.local_date,
             TipDelivery.status,
             TipDelivery.due_at,
-        )
+        ),
+        values,
     )
     claims = []
     for row in inserted.all():
@@ -160,8 +162,22 @@ async def claim_due(
     return claims
 
 
+class TipIds:
+    """The tip of the day by date, remembered for one claim (a batch shares a date or two)."""
+
+    def __init__(self, tips: Sequence[Tip]) -> None:
+        self.tips = tips
+        self.by_day: dict[date, str] = {}
+
+    def of(self, day: date) -> str:
+        """The id of the tip of ``day``."""
+        if day not in self.by_day:
+            self.by_day[day] = tip_of_day(self.tips, day).id
+        return self.by_day[day]
+
+
 async def _plan(
-    session: AsyncSession, sub: Subscription, tips: Sequence[Tip], now: datetime, policy: Policy
+    session: AsyncSession, sub: Subscription, tip_ids: TipIds, now: datetime, policy: Policy
 ) -> dict[str, Any] | None:
     """The delivery row for one due subscription (or None), and its next due moment."""
     due = sub.next_due_utc
@@ -184,7 +200,7 @@ async def _plan(
     return {
         "subscription_id": sub.id,
         "local_date": day,
-        "tip_id": tip_of_day(tips, day).id,
+        "tip_id": tip_ids.of(day),
         "status": MISSED if late else SENDING,
         "attempts": 0 if late else 1,
         "due_at": due,

@@ -135,6 +135,7 @@ def parse_zone(text: str) -> ZoneAnswer:
     return ZoneAnswer(None, choices)
 
 
+@lru_cache(maxsize=1024)  # ZoneInfo's own cache keeps only a few zones
 def zone_info(name: str) -> tzinfo:
     """The tzinfo of a stored zone name: an IANA zone, or a fixed ``UTC±hh:mm`` offset."""
     if name.startswith("UTC") and len(name) > 3:

@@ -717,8 +717,12 @@ async def delivery_job(context: Context) -> None:
     deps = get_deps(context)
     content, username = deps.content, bot_name(context)
 
+    composed: dict[str, tuple[str, InlineKeyboardMarkup]] = {}
+
     def compose(tip: Tip) -> tuple[str, InlineKeyboardMarkup | None]:
-        return tip_message(content, tip, username)
+        if tip.id not in composed:  # a run sends one or two tips to everyone
+            composed[tip.id] = tip_message(content, tip, username)
+        return composed[tip.id]
 
     report = await deliver_due(
         transaction=deps.transaction,

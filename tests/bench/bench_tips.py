@@ -30,7 +30,8 @@ from typing import Any
 
 import httpx
 from sqlalchemy import create_engine, func, insert, select
-from telegram import Bot
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter
 from telegram.request import HTTPXRequest
 
@@ -39,11 +40,10 @@ from bot import subscriptions as subs
 from bot.app import AnyApp, build_application, start_offline, stop_offline
 from bot.config import PROJECT_DIR, load_settings
 from bot.content import load_content
-from bot.delivery import deliver_due
 from bot.deps import app_deps
 from bot.fakeapi import FakeBotAPI
 from bot.models import Subscription, TipDelivery
-from handlers.subscribe import policy_of, tip_message
+from handlers.subscribe import delivery_job, policy_of, tip_message
 from tests.bench.common import Row
 
 CONTENT_DIR = PROJECT_DIR / "content"
@@ -51,7 +51,10 @@ T0 = datetime(2025, 6, 2, 0, 0, tzinfo=UTC)
 SUBSCRIPTIONS = 100_000
 SELECT_MINUTES = 40
 ROUNDS = 3  # interleaved rounds of the 1000/s comparison
-BARE_BATCH = 100  # the bare loop's concurrency: the job's batch at 1000/s
+BARE_BATCH = 100
+NO_PREVIEW = LinkPreviewOptions(
+    is_disabled=True
+)  # the bare loop's concurrency: the job's batch at 1000/s
 ZONES = (
     "Europe/Madrid", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Lisbon",
     "Europe/Rome", "Europe/Athens", "America/New_York", "America/Chicago", "America/Denver",
@@ -112,20 +115,25 @@ async def started(settings: Any, request: Any = None, limiter: Any = None) -> An
     return application
 
 
+class JobContext:
+    """What the minute job reads from its context."""
+
+    def __init__(self, application: AnyApp) -> None:
+        self.application = application
+        self.bot = application.bot
+        self.bot_data = application.bot_data
+
+
 async def deliver(application: AnyApp, now: datetime) -> dict[str, int]:
-    """One run of the delivery job at ``now``, as the minute job does it."""
+    """One run of the real minute job at ``now``; deliveries by status afterwards."""
     deps = app_deps(application)
     deps.clock = lambda: now
-    username = application.bot.username
-
-    def compose(tip: Any) -> Any:
-        return tip_message(deps.content, tip, username)
-
-    report = await deliver_due(
-        transaction=deps.transaction, clock=deps.clock, bot=application.bot,
-        tips=deps.content.tips, compose=compose, policy=policy_of(deps),
-    )  # fmt: skip
-    return report.counts
+    await delivery_job(JobContext(application))  # type: ignore[arg-type]
+    async with deps.transaction() as session:
+        counted = await session.execute(
+            select(TipDelivery.status, func.count()).group_by(TipDelivery.status)
+        )
+        return dict(counted.all())
 
 
 class LeanFakeAPI(FakeBotAPI):
@@ -259,18 +267,27 @@ async def send_through_bot(
 
 
 async def send_bare(api_url: str, count: int, batch: int) -> float:
-    """A bare PTB ``Bot`` sends the same messages, same concurrency, no limiter, no database."""
+    """A bare PTB ``Bot`` sends the same messages, same concurrency, no limiter, no database.
+
+    Same messages: the tip's text and button, with the parse mode and link-preview option
+    the application's Defaults add to every message.
+    """
     content = load_content(CONTENT_DIR)
     tip = content.tips[0]
     text, markup = tip_message(content, tip, "FibroBenchBot")
     request = HTTPXRequest(connection_pool_size=256)
     async with Bot(TOKEN, base_url=f"{api_url}/bot", request=request) as bot:
+
+        async def send(chat_id: int) -> None:
+            await bot.send_message(
+                chat_id, text, reply_markup=markup, parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+            )  # fmt: skip
+
         began = time.perf_counter()
         for start in range(0, count, batch):
             size = min(batch, count - start)
-            await asyncio.gather(
-                *(bot.send_message(start + n + 1, text, reply_markup=markup) for n in range(size))
-            )
+            await asyncio.gather(*(send(start + n + 1) for n in range(size)))
         return time.perf_counter() - began
 
 
