@@ -122,21 +122,35 @@ async def claim_due(
     session: AsyncSession, tips: Sequence[Tip], now: datetime, policy: Policy, report: Report
 ) -> list[Claim]:
     """Claim the subscriptions due now (at most one batch); advance their next due moment."""
-    rows = await session.scalars(
-        select(Subscription)
+    rows = await session.execute(
+        select(
+            Subscription.id,
+            Subscription.member_id,
+            Subscription.status,
+            Subscription.local_time,
+            Subscription.time_zone,
+            Subscription.next_due_utc,
+        )
         .where(Subscription.next_due_utc <= now)
         .order_by(Subscription.next_due_utc)
         .limit(policy.batch)
         .with_for_update(skip_locked=True)
     )
-    values, by_sub = [], {}
+    values, advances, by_sub = [], [], {}
     tip_ids = TipIds(tips)
-    for sub in rows:
+    for row in rows.all():
         report.taken += 1
-        planned = await _plan(session, sub, tip_ids, now, policy)
+        planned: dict[str, Any] | None
+        if row.status == subs.ACTIVE:
+            planned, next_due = plan(row, tip_ids, now, policy)
+            advances.append({"id": row.id, "next_due_utc": next_due})
+        else:  # rare: a pause that ran out, or a subscription that ended
+            planned = await _plan_inactive(session, row.id, tip_ids, now, policy)
         if planned is not None:
             values.append(planned)
-            by_sub[sub.id] = sub.member_id
+            by_sub[row.id] = row.member_id
+    if advances:
+        await session.execute(update(Subscription), advances)  # by primary key, executemany
     if not values:
         return []
     # One cached statement, executed for many rows (insertmanyvalues), not one per batch.
@@ -176,28 +190,17 @@ class TipIds:
         return self.by_day[day]
 
 
-async def _plan(
-    session: AsyncSession, sub: Subscription, tip_ids: TipIds, now: datetime, policy: Policy
-) -> dict[str, Any] | None:
-    """The delivery row for one due subscription (or None), and its next due moment."""
+def plan(
+    sub: Any, tip_ids: TipIds, now: datetime, policy: Policy
+) -> tuple[dict[str, Any], datetime]:
+    """The delivery row of a due subscription, and its next due moment (the next local date)."""
     due = sub.next_due_utc
-    assert due is not None  # selected by next_due_utc <= now
-    if sub.status == subs.ENDED:
-        sub.next_due_utc = None
-        return None
-    if sub.status == subs.PAUSED:
-        if sub.paused_until is not None and sub.paused_until > now:
-            await subs.reschedule(session, sub, now)
-            return None
-        # The pause ran out: the flare-up pause ends by itself.
-        sub.status, sub.paused_until, sub.updated_at = subs.ACTIVE, None, now
-        subs.log_event(session, sub.member_id, subs.RESUMED, subs.SYSTEM, now)
     day = subs.local_date(due, sub.time_zone)
-    sub.next_due_utc, _ = subs.next_due(
+    next_due, _ = subs.next_due(
         sub.local_time, sub.time_zone, now, not_before=day + timedelta(days=1)
     )
     late = now - due > policy.grace
-    return {
+    row = {
         "subscription_id": sub.id,
         "local_date": day,
         "tip_id": tip_ids.of(day),
@@ -205,6 +208,26 @@ async def _plan(
         "attempts": 0 if late else 1,
         "due_at": due,
     }
+    return row, next_due
+
+
+async def _plan_inactive(
+    session: AsyncSession, sub_id: int, tip_ids: TipIds, now: datetime, policy: Policy
+) -> dict[str, Any] | None:
+    """A due subscription that is paused or ended: skip it, or resume it when the pause is over."""
+    sub = await session.get(Subscription, sub_id)
+    assert sub is not None  # locked by the claim
+    if sub.status == subs.ENDED:
+        sub.next_due_utc = None
+        return None
+    if sub.paused_until is not None and sub.paused_until > now:
+        await subs.reschedule(session, sub, now)
+        return None
+    # The pause ran out: the flare-up pause ends by itself.
+    sub.status, sub.paused_until, sub.updated_at = subs.ACTIVE, None, now
+    subs.log_event(session, sub.member_id, subs.RESUMED, subs.SYSTEM, now)
+    row, sub.next_due_utc = plan(sub, tip_ids, now, policy)
+    return row
 
 
 async def claim_retries(

@@ -32,7 +32,7 @@ import httpx
 from sqlalchemy import create_engine, func, insert, select
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter
+from telegram.ext import AIORateLimiter, Defaults, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot import db
@@ -291,6 +291,44 @@ async def send_bare(api_url: str, count: int, batch: int) -> float:
         return time.perf_counter() - began
 
 
+async def send_stack(api_url: str, count: int, batch: int) -> float:
+    """PTB's stack alone: ExtBot with the app's Defaults and AIORateLimiter at 1000/s."""
+    content = load_content(CONTENT_DIR)
+    text, markup = tip_message(content, content.tips[0], "FibroBenchBot")
+    bot = ExtBot(
+        TOKEN, base_url=f"{api_url}/bot", request=HTTPXRequest(connection_pool_size=256),
+        defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW),
+        rate_limiter=AIORateLimiter(overall_max_rate=1000, max_retries=3),
+    )  # fmt: skip
+    async with bot:
+        began = time.perf_counter()
+        for start in range(0, count, batch):
+            size = min(batch, count - start)
+            await asyncio.gather(
+                *(bot.send_message(start + n + 1, text, reply_markup=markup) for n in range(size))
+            )
+        return time.perf_counter() - began
+
+
+def compare_at_1000(folder: Path, api_url: str) -> dict[str, list[float]]:
+    """Interleaved rounds of the bare loop, PTB's stack alone, and our job: rates."""
+    rates: dict[str, list[float]] = {"bare": [], "stack": [], "ours": []}
+    for round_number in range(ROUNDS):
+        rates["bare"].append(10_000 / asyncio.run(send_bare(api_url, 10_000, BARE_BATCH)))
+        rates["stack"].append(10_000 / asyncio.run(send_stack(api_url, 10_000, BARE_BATCH)))
+        seconds = asyncio.run(
+            send_through_bot(folder, api_url, 1000, 10_000, f"round{round_number}")
+        )
+        rates["ours"].append(10_000 / seconds)
+        arrivals(api_url, reset=True)
+    return rates
+
+
+def median_ratio(rates: dict[str, list[float]], name: str) -> float:
+    """The median over rounds of ``name``'s rate over the bare loop's in the same round."""
+    return statistics.median(r / b for r, b in zip(rates[name], rates["bare"], strict=True))
+
+
 def bench_rates(folder: Path) -> list[Row]:
     """The 30/s window, then 10,000 tips at 1,000/s beside the bare PTB loop."""
     with fake_server(folder) as api_url:
@@ -299,17 +337,10 @@ def bench_rates(folder: Path) -> list[Row]:
         times = arrivals(api_url, reset=True)
         first = times[0] + 1.0  # after the limiter's first burst
         window = sum(1 for t in times if first <= t < first + 60) / 60
-        # Interleaved rounds, medians: the machine's other load moves both alike.
-        ours_rates, bare_rates = [], []
-        for round_number in range(ROUNDS):
-            bare_rates.append(10_000 / asyncio.run(send_bare(api_url, 10_000, BARE_BATCH)))
-            seconds = asyncio.run(
-                send_through_bot(folder, api_url, 1000, 10_000, f"round{round_number}")
-            )
-            ours_rates.append(10_000 / seconds)
-            arrivals(api_url, reset=True)
-        ratio = statistics.median(o / b for o, b in zip(ours_rates, bare_rates, strict=True))
-        ours, bare = statistics.median(ours_rates), statistics.median(bare_rates)
+        # Interleaved rounds, medians: the machine's other load moves all alike.
+        rates = compare_at_1000(folder, api_url)
+    ours, stack = median_ratio(rates, "ours"), median_ratio(rates, "stack")
+    bare = statistics.median(rates["bare"])
     return [
         Row(
             "tips: limiter at 30/s, rate over a 60 s window (full stack, fake HTTP API)",
@@ -318,8 +349,13 @@ def bench_rates(folder: Path) -> list[Row]:
         Row(
             f"tips: limiter at 1000/s, 10,000 tips (job + SQLite + PTB full stack;"
             f" median of {ROUNDS} rounds)",
-            f"{ours:.0f}/s ({ratio:.2f} of bare)",
-            f"bare PTB Bot, same rounds: {bare:.0f}/s; ratio >= 0.8", ratio >= 0.8,
+            f"{statistics.median(rates['ours']):.0f}/s ({ours:.2f} of bare)",
+            f"bare PTB Bot, same rounds: {bare:.0f}/s; ratio >= 0.8", ours >= 0.8,
+        ),
+        Row(
+            "tips: for reference, PTB's stack alone at 1000/s (ExtBot, Defaults, limiter)",
+            f"{statistics.median(rates['stack']):.0f}/s ({stack:.2f} of bare)",
+            "same rounds; no target", True,
         ),
     ]  # fmt: skip
 
