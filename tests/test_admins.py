@@ -13,7 +13,7 @@ from bot.app import AnyApp
 from bot.config import Settings
 from bot.fakeapi import ADMIN_ID, GROUP_ID, FakeBotAPI
 from tests.announce_util import GROUP_ADMIN_ID, message_update
-from tests.tg import MEMBER_ID, Driver, only, user
+from tests.tg import ADMIN_RIGHTS, MEMBER_ID, Driver, only, user
 
 REFUSAL = "only the community's admins"
 LISTING = "Scheduled posts"
@@ -118,23 +118,7 @@ def chat_member_update(app: AnyApp, user_id: int, old: str, new: str) -> Update:
 
 
 def _rights(status: str) -> dict[str, Any]:
-    if status != "administrator":
-        return {}
-    names = [
-        "can_be_edited",
-        "is_anonymous",
-        "can_manage_chat",
-        "can_delete_messages",
-        "can_manage_video_chats",
-        "can_restrict_members",
-        "can_promote_members",
-        "can_change_info",
-        "can_invite_users",
-        "can_post_stories",
-        "can_edit_stories",
-        "can_delete_stories",
-    ]
-    return dict.fromkeys(names, False)
+    return dict.fromkeys(ADMIN_RIGHTS, False) if status == "administrator" else {}
 
 
 async def test_a_chat_member_update_drops_the_cache(app: AnyApp, api: FakeBotAPI) -> None:

@@ -17,24 +17,10 @@ from bot.fakeapi import BOT_USERNAME, GROUP_ID, FakeBotAPI
 from bot.models import MemberEvent, WelcomeMessage, utcnow
 from bot.privacy import describe_all, erase_all
 from handlers.members import DELETE_JOB
-from tests.tg import MEMBER_ID, OTHER_MEMBER_ID, Driver, chat, only, user
+from tests.tg import ADMIN_RIGHTS, MEMBER_ID, OTHER_MEMBER_ID, Driver, chat, only, user
 
 _ids = itertools.count(500)
 
-ADMIN_RIGHTS = (
-    "can_be_edited",
-    "is_anonymous",
-    "can_manage_chat",
-    "can_delete_messages",
-    "can_manage_video_chats",
-    "can_restrict_members",
-    "can_promote_members",
-    "can_change_info",
-    "can_invite_users",
-    "can_post_stories",
-    "can_edit_stories",
-    "can_delete_stories",
-)
 RESTRICTIONS = (
     "can_send_messages",
     "can_send_audios",

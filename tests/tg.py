@@ -17,6 +17,22 @@ OTHER_MEMBER_ID = 1002
 
 _ids = itertools.count(1)
 
+# The rights Telegram lists for an administrator in a chat_member update.
+ADMIN_RIGHTS = (
+    "can_be_edited",
+    "is_anonymous",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+)
+
 
 def user(user_id: int = MEMBER_ID, first_name: str = "Sam") -> dict[str, Any]:
     """A Telegram user as JSON."""

@@ -14,6 +14,8 @@ import json
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,12 +62,10 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [f"e2e: node {node}, telegram-test-api {version}"]
 
 
-@pytest.fixture(scope="module")
-def e2e(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2E]:
-    """Emulator, compat proxy and the real bot (`fibrobot run`), for one test module."""
+@contextmanager
+def running_bot(tmp: Path, extra_env: dict[str, str] | None = None) -> Iterator[E2E]:
+    """Emulator, compat proxy and the real bot (`fibrobot run`) with ``extra_env`` settings."""
     require_emulator()
-
-    tmp = tmp_path_factory.mktemp("e2e")
     emulator = Emulator(tmp / "emulator.log")
     proxy = CompatProxy(emulator.url).start()
     bot: BotProcess | None = None
@@ -79,6 +79,7 @@ def e2e(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2E]:
             content_dir=REPO_ROOT / "content",
             admin_ids=[ADMIN_USER_ID],
         )
+        env.update(extra_env or {})
         started = time.monotonic()
         bot = BotProcess(env, tmp / "bot.log", cwd=tmp)
 
@@ -110,6 +111,13 @@ def e2e(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2E]:
             bot.stop(timeout=5)
         proxy.stop()
         emulator.stop()
+
+
+@pytest.fixture(scope="module")
+def e2e(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2E]:
+    """Emulator, compat proxy and the real bot, for one test module."""
+    with running_bot(tmp_path_factory.mktemp("e2e")) as env:
+        yield env
 
 
 @pytest.fixture(autouse=True)

@@ -17,19 +17,13 @@ from typing import Any
 
 import pytest
 import yaml
-from compat import CompatProxy
-from conftest import ADMIN, GROUP, MEMBER, OTHER_MEMBER
+from conftest import GROUP, running_bot
 from e2e_harness import (
-    ADMIN_USER_ID,
     E2E,
     GROUP_CHAT_ID,
     REPO_ROOT,
     BotMessage,
-    BotProcess,
     ChatClient,
-    Emulator,
-    bot_env,
-    require_emulator,
     wait_until,
 )
 
@@ -65,31 +59,9 @@ def blog() -> Iterator[FeedServer]:
 @pytest.fixture(scope="module")
 def e2e(tmp_path_factory: pytest.TempPathFactory, blog: FeedServer) -> Iterator[E2E]:
     """The usual emulator + proxy + `fibrobot run`, with FEED_URL pointing at ``blog``."""
-    require_emulator()
-    tmp = tmp_path_factory.mktemp("e2e-community")
-    emulator = Emulator(tmp / "emulator.log")
-    proxy = CompatProxy(emulator.url).start()
-    bot: BotProcess | None = None
-    try:
-        proxy.register_chat(GROUP)
-        for user in (MEMBER, OTHER_MEMBER, ADMIN):
-            proxy.register_user(user, admin=user["id"] == ADMIN_USER_ID)
-        env = bot_env(
-            api_url=proxy.url,
-            db_path=tmp / "e2e.db",
-            content_dir=REPO_ROOT / "content",
-            admin_ids=[ADMIN_USER_ID],
-        )
-        env.update(FEED_URL=blog.url(), FEED_TIMEOUT_SECONDS="3")
-        bot = BotProcess(env, tmp / "bot.log", cwd=tmp)
-        wait_until(lambda: proxy.find_calls("getUpdates"), 30.0, "the bot's first getUpdates")
-        yield E2E(emulator=emulator, proxy=proxy, bot=bot)
-        assert bot.stop(timeout=5.0) == 0, f"the bot did not stop cleanly:\n{bot.log_tail()}"
-    finally:
-        if bot is not None:
-            bot.stop(timeout=5)
-        proxy.stop()
-        emulator.stop()
+    extra = {"FEED_URL": blog.url(), "FEED_TIMEOUT_SECONDS": "3"}
+    with running_bot(tmp_path_factory.mktemp("e2e-community"), extra) as env:
+        yield env
 
 
 def group_messages(env: E2E, needle: str) -> list[BotMessage]:
