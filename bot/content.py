@@ -267,7 +267,6 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     ),
     "stats_subscribers": frozenset({"count", "change"}),
     "stats_pair": frozenset({"week", "month"}),
-    "stats_not_available": frozenset(),
     "stats_faq_line": frozenset({"title", "count"}),
     "stats_no_faq": frozenset(),
     "stats_chart_title": frozenset(),

@@ -1,9 +1,4 @@
-"""Community statistics for admins: small queries into one report, as text and as a chart.
-
-Figures that come from features on other branches (tip subscribers, tips delivered) have
-their own query function returning None until that feature is merged; the text then says
-"not available yet".
-"""
+"""Community statistics for admins: small queries into one report, as text and as a chart."""
 
 from __future__ import annotations
 
@@ -18,9 +13,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import delivery
+from bot import subscriptions as subs
 from bot.content import Content
 from bot.members import JOIN, LEAVE
-from bot.models import FaqUsage, MemberEvent, ScheduleChange
+from bot.models import (
+    FaqUsage,
+    MemberEvent,
+    ScheduleChange,
+    Subscription,
+    SubscriptionEvent,
+    TipDelivery,
+)
 from bot.text import escape
 
 DAYS = 30
@@ -46,12 +50,12 @@ class StatsReport:
     joined_30: int
     left_7: int
     left_30: int
-    subscribers: int | None
-    subscribers_change_30: int | None
-    tips_7: int | None
-    tips_30: int | None
-    announcements_7: int | None
-    announcements_30: int | None
+    subscribers: int
+    subscribers_change_30: int
+    tips_7: int
+    tips_30: int
+    announcements_7: int
+    announcements_30: int
     top_faq: list[tuple[str, int]]
     days: list[Day]
 
@@ -108,22 +112,37 @@ async def daily_counts(
 # --- Queries for the tips feature (branch tips): wired by the lead after merging ----------
 
 
-async def active_subscribers(session: AsyncSession) -> int | None:
-    """Members subscribed to daily tips now (tips branch); None until it is merged."""
-    return None
+async def active_subscribers(session: AsyncSession) -> int:
+    """Members whose daily tips are on now (paused ones included: they resume by themselves)."""
+    query = select(func.count()).where(Subscription.status.in_((subs.ACTIVE, subs.PAUSED)))
+    return int(await session.scalar(query) or 0)
 
 
-async def subscribers_change(session: AsyncSession, since: datetime) -> int | None:
-    """Subscribers gained minus lost since ``since`` (tips branch); None until merged."""
-    return None
+async def subscribers_change(session: AsyncSession, since: datetime) -> int:
+    """New subscriptions minus endings (unsubscribed, blocked, erased) since ``since``.
+
+    Counted from the append-only event log, so a member who unsubscribed and then erased
+    their data counts as two endings: the figure is a close estimate, not a ledger.
+    """
+    rows = await session.execute(
+        select(SubscriptionEvent.kind, func.count())
+        .where(SubscriptionEvent.at >= since)
+        .group_by(SubscriptionEvent.kind)
+    )
+    counts = {kind: int(count) for kind, count in rows}
+    endings = (subs.UNSUBSCRIBED, subs.BLOCKED, subs.FORGOTTEN)
+    return counts.get(subs.SUBSCRIBED, 0) - sum(counts.get(kind, 0) for kind in endings)
 
 
-async def tips_delivered(session: AsyncSession, since: datetime) -> int | None:
-    """Tips delivered since ``since`` (tips branch); None until it is merged."""
-    return None
+async def tips_delivered(session: AsyncSession, since: datetime) -> int:
+    """Tips Telegram accepted since ``since``."""
+    query = select(func.count()).where(
+        TipDelivery.status == delivery.SENT, TipDelivery.sent_at >= since
+    )
+    return int(await session.scalar(query) or 0)
 
 
-async def announcements_posted(session: AsyncSession, since: datetime) -> int | None:
+async def announcements_posted(session: AsyncSession, since: datetime) -> int:
     """Announcements posted since ``since``: occurrences sent, less those Telegram refused.
 
     bot.announcements logs "sent" when it claims an occurrence (before sending) and
@@ -165,20 +184,15 @@ async def build_report(session: AsyncSession, now: datetime, zone: ZoneInfo) -> 
     )
 
 
-def pair(content: Content, week: int | None, month: int | None) -> str:
-    """Figures for 7 and 30 days, or "not available yet" when their feature is not there."""
-    if week is None or month is None:
-        return content.text("stats_not_available")
+def pair(content: Content, week: int, month: int) -> str:
+    """Figures for 7 and 30 days."""
     return content.text("stats_pair", week=week, month=month)
 
 
 def subscribers_line(content: Content, report: StatsReport) -> str:
     """Subscribers now and their change over 30 days."""
-    if report.subscribers is None:
-        return content.text("stats_not_available")
-    change = report.subscribers_change_30
-    shown = content.text("stats_not_available") if change is None else f"{change:+d}"
-    return content.text("stats_subscribers", count=report.subscribers, change=shown)
+    change = f"{report.subscribers_change_30:+d}"
+    return content.text("stats_subscribers", count=report.subscribers, change=change)
 
 
 def faq_lines(content: Content, report: StatsReport) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +16,15 @@ from bot.cli import main
 from bot.config import Settings
 from bot.deps import app_deps
 from bot.fakeapi import ADMIN_ID, GROUP_ID, FakeBotAPI
-from bot.models import FaqUsage, MemberEvent, ScheduleChange, utcnow
+from bot.models import (
+    FaqUsage,
+    MemberEvent,
+    ScheduleChange,
+    Subscription,
+    SubscriptionEvent,
+    TipDelivery,
+    utcnow,
+)
 from bot.stats import daily_counts
 from tests.tg import Driver, only, texts
 
@@ -48,6 +56,52 @@ async def seed(app: AnyApp) -> None:
     ]
     async with app_deps(app).transaction() as session:
         session.add_all(rows)
+        await seed_tips(session)
+
+
+async def seed_tips(session: Any) -> None:
+    """Subscribers: 10 and 11 active, 12 paused, 13 ended this month; 3 tips sent (one old)."""
+    subscriptions = [
+        Subscription(member_id=member, status=status, local_time=time(10), time_zone="UTC")
+        for member, status in ((10, "active"), (11, "active"), (12, "paused"), (13, "ended"))
+    ]
+    session.add_all(subscriptions)
+    await session.flush()
+    # Four subscribed this month, one of whom left, and one subscription from long ago.
+    session.add_all(
+        [
+            SubscriptionEvent(
+                member_id=m, kind="subscribed", source="/subscribe", at=NOW - timedelta(days=5)
+            )
+            for m in (10, 11, 12, 13)
+        ]
+        + [
+            SubscriptionEvent(
+                member_id=13,
+                kind="unsubscribed",
+                source="/unsubscribe",
+                at=NOW - timedelta(days=2),
+            ),
+            SubscriptionEvent(
+                member_id=9, kind="subscribed", source="/subscribe", at=NOW - timedelta(days=60)
+            ),
+        ]
+    )
+    first = subscriptions[0].id
+    session.add_all(
+        [
+            TipDelivery(
+                subscription_id=first,
+                local_date=(NOW - timedelta(days=d)).date(),
+                tip_id="t",
+                status=status,
+                attempts=1,
+                due_at=NOW - timedelta(days=d),
+                sent_at=NOW - timedelta(days=d) if status == "sent" else None,
+            )
+            for d, status in ((1, "sent"), (10, "sent"), (40, "sent"), (2, "missed"))
+        ]
+    )
 
 
 def admin(member: Driver) -> Driver:
@@ -60,8 +114,8 @@ async def test_an_admin_gets_the_figures_and_a_png_chart(app: AnyApp, member: Dr
     report = only(calls)
     assert "Joined: 2 in 7 days, 3 in 30 days" in report.text
     assert "Left: 1 in 7 days, 1 in 30 days" in report.text
-    assert "Tip subscribers: not available yet" in report.text
-    assert "Tips delivered: not available yet" in report.text
+    assert "Tip subscribers: 3 (+3 in 30 days)" in report.text
+    assert "Tips delivered: 1 in 7 days, 2 in 30 days" in report.text
     assert "Announcements posted: 1 in 7 days, 2 in 30 days" in report.text
     assert report.text.index("How much does it cost?: 3") < report.text.index("Is it safe?: 1")
     photo = only(calls, "sendPhoto")
@@ -106,7 +160,7 @@ def test_fibrobot_stats_prints_the_same_report(
     out = capsys.readouterr().out
     assert "Community statistics" in out
     assert "Joined: 0 in 7 days, 0 in 30 days" in out
-    assert "Tip subscribers: not available yet" in out
+    assert "Tip subscribers: 0 (+0 in 30 days)" in out
     assert "<b>" not in out
     assert chart.read_bytes().startswith(PNG)
 
