@@ -170,6 +170,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "faq_no_match": frozenset({"query"}),
     "faq_did_you_mean": frozenset({"query"}),
     "faq_unknown_topic": frozenset(),
+    "faq_free_text_hint": frozenset(),
     "faq_read_more_private": frozenset(),
     "links_intro": frozenset(),
     "crisis": frozenset(),

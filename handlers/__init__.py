@@ -52,3 +52,6 @@ def register_all(application: AnyApp, deps: Deps) -> None:
     # Note: order matters! The catch-all for unknown commands must come after every
     # feature's commands, or it would answer them first.
     unknown.register(application)
+    # Last: plain text in private is a question for the FAQ, unless a flow above (a typed
+    # time for tips, an announcement's text) was waiting for it.
+    faq.register_private_text(application)

@@ -6,9 +6,9 @@ import logging
 import math
 from typing import Any, cast
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.content import Content, FaqEntry
 from bot.deps import Context, Deps, get_deps
@@ -135,6 +135,21 @@ async def faq_command(update: Update, context: Context) -> None:
         text, markup = menu(deps.content, 0)
         await reply(update, text, markup)
         return
+    await answer_query(update, context, query)
+
+
+async def private_text(update: Update, context: Context) -> None:
+    """A question typed in private without /faq: answered as /faq would, or a gentle pointer."""
+    text = (cast(Message, update.effective_message).text or "").strip()[:300]
+    if text:
+        await answer_query(update, context, text, pointer_when_unmatched=True)
+
+
+async def answer_query(
+    update: Update, context: Context, query: str, *, pointer_when_unmatched: bool = False
+) -> None:
+    """Point to help first when the words suggest a crisis; else the best match or choices."""
+    deps = get_deps(context)
     if mentions_crisis(query, deps.content.emergency.crisis_words):
         await reply(update, *crisis_message(deps.content))
         return
@@ -144,6 +159,9 @@ async def faq_command(update: Update, context: Context) -> None:
     elif result.candidates:
         text = deps.content.text("faq_did_you_mean", query=escape(query[:100]))
         await reply(update, text, choices_markup(deps.content, result.candidates))
+    elif pointer_when_unmatched:
+        # "Hi" or "thanks" typed in private: a short pointer, not a list of topics.
+        await reply(update, deps.content.text("faq_free_text_hint"))
     else:
         _, markup = menu(deps.content, 0)
         await reply(update, deps.content.text("faq_no_match", query=escape(query[:100])), markup)
@@ -223,3 +241,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], deps: Deps)
     application.add_handler(CallbackQueryHandler(menu_button, pattern=f"^{MENU}"))
     application.add_handler(CallbackQueryHandler(answer_button, pattern=f"^{ANSWER}"))
     deps.deep_links[DEEP_LINK_PREFIX] = open_from_deep_link
+
+
+def register_private_text(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Plain text in private is a question; registered last, after every typed-answer flow."""
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, private_text)
+    )

@@ -372,3 +372,24 @@ async def test_apology_goes_to_the_chat_when_the_button_was_answered_already(
     )
     calls = await member.press(menu, "Next")
     assert any("Sorry, something went wrong" in t for t in texts(calls, "sendMessage"))
+
+
+async def test_a_question_typed_in_private_without_faq_is_answered(member: Driver) -> None:
+    reply = only(await member.send("how much does it cost?"))
+    assert "$5,000" in reply.text
+    assert DISCLAIMER in reply.text
+
+
+async def test_crisis_words_typed_in_private_get_the_helpline(member: Driver) -> None:
+    reply = only(await member.send("i want to die"))
+    assert [b["url"] for b in reply.buttons] == ["https://findahelpline.com"]
+
+
+async def test_plain_text_in_the_group_is_left_alone(member: Driver) -> None:
+    assert texts(await member.in_group().send("how much does it cost?")) == []
+
+
+async def test_a_greeting_in_private_gets_a_short_pointer_not_the_menu(member: Driver) -> None:
+    reply = only(await member.send("hello"))
+    assert "/faq" in reply.text
+    assert reply.buttons == []
