@@ -30,11 +30,14 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(self.server.poll_wait)
             result = []
         body = json.dumps({"ok": True, "result": result}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the bot was stopped mid-poll, as the start-up benchmark does on purpose
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet."""
