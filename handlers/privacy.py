@@ -49,17 +49,24 @@ def data_text(found: dict[str, list[str]]) -> str:
     )
 
 
-async def mydata_command(update: Update, context: Context) -> None:
-    """/mydata: everything stored about the member."""
-    if await private_only(update, context, "mydata"):
-        return
+async def stored_or_say_nothing(update: Update, context: Context) -> dict[str, list[str]]:
+    """Everything stored about the member, by kind; when nothing is, say so to them."""
     deps = get_deps(context)
     async with deps.transaction() as session:
         found = await describe_all(session, deps.personal_data, user_id_of(update))
     if not found:
         await reply(update, deps.content.text("privacy_nothing"))
+    return found
+
+
+async def mydata_command(update: Update, context: Context) -> None:
+    """/mydata: everything stored about the member."""
+    if await private_only(update, context, "mydata"):
         return
-    await reply(update, deps.content.text("privacy_mydata", data=data_text(found)))
+    found = await stored_or_say_nothing(update, context)
+    if found:
+        text = get_deps(context).content.text("privacy_mydata", data=data_text(found))
+        await reply(update, text)
 
 
 async def forget_command(update: Update, context: Context) -> None:
@@ -67,10 +74,8 @@ async def forget_command(update: Update, context: Context) -> None:
     if await private_only(update, context, "mydata"):
         return
     deps = get_deps(context)
-    async with deps.transaction() as session:
-        found = await describe_all(session, deps.personal_data, user_id_of(update))
+    found = await stored_or_say_nothing(update, context)
     if not found:
-        await reply(update, deps.content.text("privacy_nothing"))
         return
     waiting_of(context).ask(user_id_of(update), "forget")
     kinds = escape(", ".join(found))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from telegram.ext import AIORateLimiter
 
 from bot.app import AnyApp, build_application, start_offline, stop_offline
 from bot.config import PROJECT_DIR, Settings, load_settings
+from bot.deps import app_deps
 from bot.fakeapi import ADMIN_ID, GROUP_ID, FakeBotAPI
 from tests.pg import PostgresUnavailableError, postgres_server
 from tests.tg import Driver
@@ -49,6 +51,20 @@ async def app(settings: Settings, api: FakeBotAPI) -> AsyncIterator[AnyApp]:
     api.clear()
     yield application
     await stop_offline(application)
+
+
+# A Monday morning in Madrid (UTC+2 in summer), where the tips tests stop the clock.
+TIPS_NOW = datetime(2025, 6, 2, 7, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clocked(app: AnyApp) -> AnyApp:
+    """The application with its clock stopped at TIPS_NOW and the real minute job paused."""
+    app_deps(app).clock = lambda: TIPS_NOW
+    assert app.job_queue is not None
+    for job in app.job_queue.jobs():
+        job.pause()
+    return app
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.app import AnyApp
@@ -12,19 +11,10 @@ from bot.deps import app_deps
 from bot.fakeapi import FakeBotAPI
 from bot.models import Subscription, SubscriptionEvent
 from bot.tips import tip_of_day
+from tests.conftest import TIPS_NOW
 from tests.tg import Driver, only, texts
 
-# A Monday morning in Madrid (UTC+2 in summer).
-NOW = datetime(2025, 6, 2, 7, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clocked(app: AnyApp) -> AnyApp:
-    """The application with its clock stopped at NOW and the real minute job paused."""
-    app_deps(app).clock = lambda: NOW
-    for job in app.job_queue.jobs():
-        job.pause()
-    return app
+NOW = TIPS_NOW
 
 
 async def rows(app: AnyApp, model: type) -> list:

@@ -16,18 +16,11 @@ from bot.config import Settings
 from bot.deps import app_deps
 from bot.models import Member, Subscription, SubscriptionEvent, TipDelivery
 from handlers.subscribe import delivery_job
+from tests.conftest import TIPS_NOW
 from tests.test_tips_delivery import FakeContext
 from tests.tg import OTHER_MEMBER_ID, Driver, only
 
-NOW = datetime(2025, 6, 2, 7, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clocked(app: AnyApp) -> AnyApp:
-    app_deps(app).clock = lambda: NOW
-    for job in app.job_queue.jobs():
-        job.pause()
-    return app
+NOW = TIPS_NOW
 
 
 async def subscribed_with_a_tip(app: AnyApp, member_id: int) -> None:
