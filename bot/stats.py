@@ -248,6 +248,8 @@ def render_chart(content: Content, report: StatsReport) -> bytes:
     axes.bar(x, joined, color="#6a8caf", label=content.text("stats_chart_joined"))
     axes.bar(x, left, color="#c9a0a0", label=content.text("stats_chart_left"))
     axes.axhline(0, color="#888888", linewidth=0.8)
+    # At least one person each way, so a quiet month shows whole numbers, not 0.045.
+    axes.set_ylim(min(-1, *left) * 1.1, max(1, *joined) * 1.1)
     axes.set_xticks(x[::5], [f"{d.day:%d %b}" for d in report.days[::5]])
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     # Leaves are drawn below the line; their ticks still read as counts.
@@ -255,7 +257,7 @@ def render_chart(content: Content, report: StatsReport) -> bytes:
     faq_axes = axes.twinx()
     faq_line = [d.faq for d in report.days]
     faq_axes.plot(x, faq_line, color="#8e6fb5", marker=".", label=content.text("stats_chart_faq"))
-    faq_axes.set_ylim(bottom=0)
+    faq_axes.set_ylim(0, max(1, *faq_line) * 1.1)
     faq_axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(content.text("stats_chart_title"))
     fig.legend(loc="outside lower center", ncols=3, frameon=False, fontsize="small")
