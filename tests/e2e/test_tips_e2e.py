@@ -136,7 +136,10 @@ def test_subscribe_then_the_tip_arrives_at_the_chosen_minute(stack: Stack) -> No
         # 10:00 on the bot's clock comes 20 s after the bot started.
         tip = member.wait_for_reply(lambda m: opening in m.text, timeout=40)
         assert "Today's tip" in tip.text
-        [(due, sent, status)] = rows(db_path, "SELECT due_at, sent_at, status FROM tip_deliveries")
+        # The message reaches the emulator just before the bot records it as sent.
+        query = "SELECT due_at, sent_at, status FROM tip_deliveries"
+        wait_until(lambda: rows(db_path, query)[0][2] == "sent", 10.0, "the delivery recorded")
+        [(due, sent, status)] = rows(db_path, query)
         assert status == "sent"
         assert due.startswith("2025-06-02 10:00:00")
         sent_at = datetime.fromisoformat(sent).replace(tzinfo=UTC)
