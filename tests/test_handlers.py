@@ -18,6 +18,11 @@ from tests.tg import MEMBER_ID, Driver, only, texts
 DISCLAIMER = "not medical advice"
 
 
+def explode(*_args: object, **_kwargs: object) -> object:
+    """A stand-in for bot code with a bug in it."""
+    raise RuntimeError("broken on purpose")
+
+
 async def count(app: AnyApp, model: type, *where: object) -> int:
     async with app_deps(app).transaction() as session:
         return int(await session.scalar(select(func.count()).select_from(model).where(*where)))
@@ -223,10 +228,8 @@ async def test_members_and_chats_recorded_without_names(member: Driver, app: Any
 async def test_handler_error_apologises_and_logs_ids_not_text(
     member: Driver, app: AnyApp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken(query: str) -> object:
-        raise RuntimeError("matcher exploded")
 
-    monkeypatch.setattr(app_deps(app).matcher, "match", broken)
+    monkeypatch.setattr(app_deps(app).matcher, "match", explode)
     with caplog.at_level(logging.ERROR):
         calls = await member.send("/faq my private symptoms")
     assert any("Sorry, something went wrong" in t for t in texts(calls))
@@ -325,10 +328,7 @@ async def test_an_error_behind_a_button_stops_its_spinner_with_the_apology(
 ) -> None:
     menu = only(await member.send("/faq"))
 
-    def broken(*_args: object, **_kwargs: object) -> object:
-        raise RuntimeError("menu exploded")
-
-    monkeypatch.setattr("handlers.faq.menu", broken)
+    monkeypatch.setattr("handlers.faq.menu", explode)
     calls = await member.press(menu, "Next")
     answers = [c for c in calls if c.method == "answerCallbackQuery"]
     assert any("Sorry, something went wrong" in str(c.params.get("text")) for c in answers)
@@ -337,10 +337,8 @@ async def test_an_error_behind_a_button_stops_its_spinner_with_the_apology(
 async def test_the_apology_in_the_group_replies_to_the_member(
     member: Driver, app: AnyApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(query: str) -> object:
-        raise RuntimeError("matcher exploded")
 
-    monkeypatch.setattr(app_deps(app).matcher, "match", broken)
+    monkeypatch.setattr(app_deps(app).matcher, "match", explode)
     calls = await member.in_group().send("/faq cost")
     apology = next(c for c in calls if "Sorry, something went wrong" in c.text)
     assert "reply_parameters" in apology.params
@@ -351,10 +349,7 @@ async def test_apology_goes_to_the_chat_when_the_button_was_answered_already(
 ) -> None:
     menu = only(await member.send("/faq"))
 
-    def broken(*_args: object, **_kwargs: object) -> object:
-        raise RuntimeError("menu exploded")
-
-    monkeypatch.setattr("handlers.faq.menu", broken)
+    monkeypatch.setattr("handlers.faq.menu", explode)
     api.respond(
         "answerCallbackQuery",
         lambda params: (
