@@ -14,13 +14,13 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 from telegram.request import BaseRequest
 
 import handlers
-from bot import db
-from bot.commands import menu_commands, set_admin_commands
 from bot.config import Settings
-from bot.content import Content, load_content
 from bot.deps import Deps, app_deps
-from bot.errors import error_handler
-from bot.matching import FaqMatcher
+from bot.features.content import Content, load_content
+from bot.features.matching import FaqMatcher
+from bot.runtime.commands import menu_commands, set_admin_commands
+from bot.runtime.errors import error_handler
+from bot.storage import db
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
-from bot import db
 from bot.config import ConfigError, Settings, load_settings
-from bot.content import Content, ContentError, load_content
+from bot.features.content import Content, ContentError, load_content
+from bot.storage import db
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -105,7 +105,7 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
 
 def cmd_console(settings: Settings, _args: argparse.Namespace) -> int:
     """The offline console."""
-    from bot.console import Console  # noqa: PLC0415
+    from bot.runtime.console import Console  # noqa: PLC0415
 
     # The terminal is the bot's screen here: only warnings and errors go to the log.
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
@@ -126,7 +126,7 @@ def cmd_start(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     """Print the community statistics, as /stats shows them to admins."""
-    from bot.stats import plain  # noqa: PLC0415
+    from bot.features.stats import plain  # noqa: PLC0415
 
     content = load_content(settings.content_dir)
     text, png = asyncio.run(_stats(settings, content, chart=args.chart is not None))
@@ -138,8 +138,8 @@ def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _stats(settings: Settings, content: Content, *, chart: bool) -> tuple[str, bytes | None]:
-    from bot import stats  # noqa: PLC0415
-    from bot.models import utcnow  # noqa: PLC0415
+    from bot.features import stats  # noqa: PLC0415
+    from bot.storage.models import utcnow  # noqa: PLC0415
 
     db.upgrade(settings.database_url)
     engine = db.create_engine(settings.database_url)
@@ -181,7 +181,7 @@ def cmd_content_check(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_subscribers(settings: Settings, args: argparse.Namespace) -> int:
     """Daily-tip subscriptions by status and today's deliveries; or the log as CSV."""
-    from bot.tips_report import export_log, print_counts  # noqa: PLC0415
+    from bot.features.tips_report import export_log, print_counts  # noqa: PLC0415
 
     db.upgrade(settings.database_url)
     if args.csv:

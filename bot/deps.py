@@ -13,13 +13,13 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext
 
 from bot.config import Settings
-from bot.content import Content
-from bot.db import transaction
-from bot.models import utcnow
-from bot.privacy import MEMBER_DATA, PersonalData
+from bot.features.content import Content
+from bot.storage.db import transaction
+from bot.storage.models import utcnow
+from bot.storage.privacy import MEMBER_DATA, PersonalData
 
 if TYPE_CHECKING:
-    from bot.matching import FaqMatcher
+    from bot.features.matching import FaqMatcher
 
 Context = CallbackContext[Any, Any, Any, Any]
 DeepLink = Callable[[Update, Context, str], Awaitable[None]]
@@ -39,7 +39,7 @@ class Deps:
     deep_links: dict[str, DeepLink] = field(default_factory=dict)
     # Features that rebuild jobs or warm caches at start-up, after the database is ready.
     on_startup: list[Hook] = field(default_factory=list)
-    # What the bot stores about members, for /mydata and /forget (see bot.privacy).
+    # What the bot stores about members, for /mydata and /forget (see bot.storage.privacy).
     personal_data: list[PersonalData] = field(default_factory=lambda: [MEMBER_DATA])
     # The time; tests replace it to move the clock instead of waiting.
     clock: Callable[[], datetime] = utcnow

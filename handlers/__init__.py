@@ -6,8 +6,8 @@ from typing import Any
 
 from telegram.ext import Application, ChatMemberHandler
 
-from bot.admins import refresh_on_member_change
 from bot.deps import Deps
+from bot.features.admins import refresh_on_member_change
 from handlers import (
     announce,
     faq,

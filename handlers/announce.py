@@ -22,13 +22,13 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import announcements as ann
-from bot.admins import admin_only, community_id
-from bot.content import Content
 from bot.deps import Context, Deps, get_deps
-from bot.models import Announcement, PostState
-from bot.text import escape
-from bot.when import When, WhenError, next_run, parse_when
+from bot.features import announcements as ann
+from bot.features.admins import admin_only, community_id
+from bot.features.content import Content
+from bot.features.text import escape
+from bot.features.when import When, WhenError, next_run, parse_when
+from bot.storage.models import Announcement, PostState
 from handlers.common import is_private, reply
 
 TEXT, WHEN, PIN, TOPIC, CONFIRM = range(5)

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 
 from bot.deps import Context, get_deps
-from bot.text import split_message
+from bot.features.text import split_message
 
 
 def is_private(update: Update) -> bool:

@@ -10,11 +10,11 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.content import Content, FaqEntry
 from bot.deps import Context, Deps, get_deps
-from bot.models import FaqUsage
-from bot.safety import mentions_crisis
-from bot.text import MESSAGE_LIMIT, escape
+from bot.features.content import Content, FaqEntry
+from bot.features.safety import mentions_crisis
+from bot.features.text import MESSAGE_LIMIT, escape
+from bot.storage.models import FaqUsage
 from handlers.common import bot_link, disclaimer, is_private, reply
 from handlers.links import crisis_message
 

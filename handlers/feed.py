@@ -17,11 +17,11 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot import announcements, feed
-from bot.community import community_chat_id
 from bot.deps import Context, Deps, app_deps
-from bot.feed import Article, FeedError, Fetched, Plan
-from bot.models import FeedEntry
+from bot.features import announcements, feed
+from bot.features.community import community_chat_id
+from bot.features.feed import Article, FeedError, Fetched, Plan
+from bot.storage.models import FeedEntry
 
 log = logging.getLogger(__name__)
 

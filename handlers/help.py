@@ -7,10 +7,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
-from bot.admins import is_admin
-from bot.content import Content
 from bot.deps import Context, get_deps
-from bot.text import escape
+from bot.features.admins import is_admin
+from bot.features.content import Content
+from bot.features.text import escape
 from handlers.common import reply
 
 

@@ -7,9 +7,9 @@ from typing import Any, cast
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.content import Content
 from bot.deps import Context, get_deps
-from bot.text import escape
+from bot.features.content import Content
+from bot.features.text import escape
 from handlers.common import reply
 
 LINKS = "links:show"

@@ -22,10 +22,10 @@ from telegram import (
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ChatMemberHandler, Job
 
-from bot import members
-from bot.community import community_chat_id
 from bot.deps import Context, Deps, app_deps, get_deps
-from bot.text import escape
+from bot.features import members
+from bot.features.community import community_chat_id
+from bot.features.text import escape
 from handlers import faq
 from handlers.common import bot_link, reply
 

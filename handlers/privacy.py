@@ -1,6 +1,6 @@
 """/mydata and /forget: everything the bot stores about a member, shown or erased.
 
-What is stored is listed by each feature in ``deps.personal_data`` (see ``bot.privacy``).
+What is stored is listed by each feature in ``deps.personal_data`` (see ``bot.storage.privacy``).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from typing import Any, cast
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import subscriptions as subs
 from bot.deps import Context, Deps, get_deps
-from bot.privacy import PersonalData, describe_all, erase_all
-from bot.text import escape
+from bot.features import subscriptions as subs
+from bot.features.text import escape
+from bot.storage.privacy import PersonalData, describe_all, erase_all
 from handlers.common import reply
 from handlers.subscribe import private_only, show, user_id_of, waiting_of
 

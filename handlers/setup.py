@@ -8,11 +8,11 @@ from typing import Any, cast
 from telegram import Message, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot import announcements as ann
-from bot.admins import admin_cache, group_admins, is_admin
-from bot.commands import set_admin_commands
-from bot.community import community_chat_id, set_community_chat
 from bot.deps import Context, Deps, get_deps
+from bot.features import announcements as ann
+from bot.features.admins import admin_cache, group_admins, is_admin
+from bot.features.community import community_chat_id, set_community_chat
+from bot.runtime.commands import set_admin_commands
 from handlers.common import is_private, reply
 
 log = logging.getLogger(__name__)

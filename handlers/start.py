@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler
 
 from bot.deps import Context, Deps, get_deps
-from bot.text import escape
+from bot.features.text import escape
 from handlers.common import disclaimer, is_private, reply
 from handlers.faq import MENU
 from handlers.links import LINKS

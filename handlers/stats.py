@@ -10,9 +10,9 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
-from bot import stats
-from bot.admins import admin_only
 from bot.deps import Context, get_deps
+from bot.features import stats
+from bot.features.admins import admin_only
 from handlers.common import is_private, reply
 
 log = logging.getLogger(__name__)

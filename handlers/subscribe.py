@@ -30,13 +30,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import subscriptions as subs
-from bot.content import Content
-from bot.delivery import JOB_NAME, Policy, deliver_due, recover_interrupted
 from bot.deps import Context, Deps, app_deps, get_deps
-from bot.models import Subscription
-from bot.text import escape, fits_callback
-from bot.tips import Tip, tip_of_day
+from bot.features import subscriptions as subs
+from bot.features.content import Content
+from bot.features.delivery import JOB_NAME, Policy, deliver_due, recover_interrupted
+from bot.features.text import escape, fits_callback
+from bot.features.tips import Tip, tip_of_day
+from bot.storage.models import Subscription
 from handlers.common import bot_link, is_private, reply
 from handlers.faq import DEEP_LINK_PREFIX as FAQ_LINK
 from handlers.faq import edit

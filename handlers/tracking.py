@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import Application, TypeHandler
 
 from bot.deps import Context, get_deps
-from bot.models import Base, Chat, Member, utcnow
+from bot.storage.models import Base, Chat, Member, utcnow
 
 # Write "last seen" at most this often per id, so a chatty group is not a write per message.
 REFRESH_SECONDS = 600.0

@@ -8,7 +8,7 @@ from telegram import Message, Update
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.deps import Context, get_deps
-from bot.text import escape
+from bot.features.text import escape
 from handlers.common import reply
 
 

@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import func, select
 from telegram import Update
 
-from bot import announcements as ann
 from bot.app import AnyApp
 from bot.deps import app_deps
-from bot.fakeapi import GROUP_ID
-from bot.models import Announcement, ScheduleChange
-from bot.when import When, parse_when
+from bot.features import announcements as ann
+from bot.features.when import When, parse_when
+from bot.runtime.fakeapi import GROUP_ID
+from bot.storage.models import Announcement, ScheduleChange
 from tests.tg import chat, user
 
 # Monday 23 November 2026, 20:00 UTC (the test settings use UTC).

@@ -13,7 +13,7 @@ from telegram.ext import AIORateLimiter
 from bot.app import AnyApp, build_application, start_offline, stop_offline
 from bot.config import PROJECT_DIR, Settings, load_settings
 from bot.deps import app_deps
-from bot.fakeapi import ADMIN_ID, GROUP_ID, FakeBotAPI
+from bot.runtime.fakeapi import ADMIN_ID, GROUP_ID, FakeBotAPI
 from tests.pg import PostgresUnavailableError, postgres_server
 from tests.tg import Driver
 

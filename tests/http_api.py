@@ -12,7 +12,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from bot.fakeapi import FakeBotAPI
+from bot.runtime.fakeapi import FakeBotAPI
 
 
 class _Handler(BaseHTTPRequestHandler):

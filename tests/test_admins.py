@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot.admins import CACHE_SECONDS, AdminCache
 from bot.app import AnyApp
 from bot.config import Settings
-from bot.fakeapi import ADMIN_ID, GROUP_ID, FakeBotAPI
+from bot.features.admins import CACHE_SECONDS, AdminCache
+from bot.runtime.fakeapi import ADMIN_ID, GROUP_ID, FakeBotAPI
 from tests.announce_util import GROUP_ADMIN_ID, message_update
 from tests.tg import ADMIN_RIGHTS, MEMBER_ID, Driver, only, user
 

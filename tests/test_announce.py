@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import announcements as ann
 from bot.app import AnyApp
 from bot.deps import app_deps
-from bot.fakeapi import ADMIN_ID, GROUP_ID, ApiCall, FakeBotAPI
-from bot.models import PostState
+from bot.features import announcements as ann
+from bot.runtime.fakeapi import ADMIN_ID, GROUP_ID, ApiCall, FakeBotAPI
+from bot.storage.models import PostState
 from tests.announce_util import (
     GROUP_ADMIN_ID,
     NOW,

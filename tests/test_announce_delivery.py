@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 import pytest
 from telegram.ext import AIORateLimiter
 
-from bot import announcements as ann
 from bot.app import AnyApp, _post_init, _post_shutdown, build_application
-from bot.community import community_chat_id
 from bot.config import Settings
 from bot.deps import app_deps
-from bot.fakeapi import ADMIN_ID, GROUP_ID, FakeBotAPI
+from bot.features import announcements as ann
+from bot.features.community import community_chat_id
+from bot.runtime.fakeapi import ADMIN_ID, GROUP_ID, FakeBotAPI
 from tests.announce_util import NOW, Clock, add, add_at, changes, get, use_clock
 
 NEW_GROUP = -100999

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.content import ContentError, load_content
+from bot.features.content import ContentError, load_content
 from tests.conftest import CONTENT_DIR
 
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.cli import main
-from bot.content import ContentError, load_content
+from bot.features.content import ContentError, load_content
 from tests.conftest import CONTENT_DIR
 
 

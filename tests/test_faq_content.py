@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content import (
+from bot.features.content import (
     ANSWER_LIMIT,
     FaqEntry,
     FaqFile,

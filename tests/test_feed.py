@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import AnyApp
-from bot.community import community_chat_id
 from bot.config import Settings
 from bot.deps import app_deps
-from bot.fakeapi import GROUP_ID, FakeBotAPI
-from bot.feed import SUMMARY_LIMIT, gathered_html, parse, plain_text, shorten
-from bot.models import FeedEntry, FeedState, utcnow
-from bot.text import MESSAGE_LIMIT
+from bot.features.community import community_chat_id
+from bot.features.feed import SUMMARY_LIMIT, gathered_html, parse, plain_text, shorten
+from bot.features.text import MESSAGE_LIMIT
+from bot.runtime.fakeapi import GROUP_ID, FakeBotAPI
+from bot.storage.models import FeedEntry, FeedState, utcnow
 from handlers.feed import POLL_JOB, poll_once, post_digest
 from tests.feedserver import FeedServer, Item, atom, feed_server, items, rss
 from tests.tg import Driver, only
@@ -355,7 +355,7 @@ async def test_an_unexpected_error_is_raised_once_then_backed_off(
     def broken(_body: bytes) -> list[Any]:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("bot.feed.parse", broken)
+    monkeypatch.setattr("bot.features.feed.parse", broken)
     server.serve("/feed.xml", rss(items(1)))
     with pytest.raises(RuntimeError):
         await poll_once(app)

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from bot.app import AnyApp
 from bot.deps import app_deps
-from bot.fakeapi import BOT_USERNAME, GROUP_ID, FakeBotAPI
-from bot.models import Chat, FaqUsage, Member
-from bot.text import fits_callback
+from bot.features.text import fits_callback
+from bot.runtime.fakeapi import BOT_USERNAME, GROUP_ID, FakeBotAPI
+from bot.storage.models import Chat, FaqUsage, Member
 from handlers.faq import PAGE_SIZE
 from tests.tg import MEMBER_ID, Driver, only, texts
 
@@ -318,7 +318,7 @@ async def test_a_member_in_crisis_gets_the_helpline_not_the_faq(
 
 @pytest.mark.parametrize("words", ["how much does it cost", "die cast", "pain at night"])
 def test_crisis_words_match_whole_words_only(app: AnyApp, words: str) -> None:
-    from bot.safety import mentions_crisis
+    from bot.features.safety import mentions_crisis
 
     assert not mentions_crisis(words, app_deps(app).content.emergency.crisis_words)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content import FaqEntry, FaqFile
-from bot.matching import FaqMatcher, MatchResult, normalise
+from bot.features.content import FaqEntry, FaqFile
+from bot.features.matching import FaqMatcher, MatchResult, normalise
 
 FAQ_PATH = Path(__file__).resolve().parent.parent / "content" / "faq.yaml"
 

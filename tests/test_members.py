@@ -13,9 +13,9 @@ from sqlalchemy import inspect, select
 from bot.app import AnyApp, build_application, start_offline, stop_offline
 from bot.config import Settings
 from bot.deps import app_deps
-from bot.fakeapi import BOT_USERNAME, GROUP_ID, FakeBotAPI
-from bot.models import MemberEvent, WelcomeMessage, utcnow
-from bot.privacy import describe_all, erase_all
+from bot.runtime.fakeapi import BOT_USERNAME, GROUP_ID, FakeBotAPI
+from bot.storage.models import MemberEvent, WelcomeMessage, utcnow
+from bot.storage.privacy import describe_all, erase_all
 from handlers.members import DELETE_JOB
 from tests.tg import ADMIN_RIGHTS, MEMBER_ID, OTHER_MEMBER_ID, Driver, chat, only, user
 

@@ -10,8 +10,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
-from bot import db
-from bot.models import Base
+from bot.storage import db
+from bot.storage.models import Base
 
 
 def revisions(url: str) -> list[str]:
@@ -75,6 +75,6 @@ def test_stairway_postgres(postgres_url: str) -> None:
 
 
 def test_upgrade_command_creates_the_sqlite_folder(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path}/new/folder/bot.db"
+    url = f"sqlite:///{tmp_path}/new/folder/bot.storage.db"
     db.upgrade(url)
-    assert (tmp_path / "new" / "folder" / "bot.db").exists()
+    assert (tmp_path / "new" / "folder" / "bot.storage.db").exists()

@@ -21,7 +21,7 @@ TOKEN = "123456789:AAH-process-test-SECRET-token_xyz"
 def env(tmp_path: Path, **extra: str) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
     return clean | {
-        "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/bot.storage.db",
         "CONTENT_DIR": str(CONTENT_DIR),
         "TIMEZONE": "UTC",
         **extra,

@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 import pytest
 from telegram.ext import AIORateLimiter
 
-from bot import announcements as ann
 from bot.app import AnyApp, build_application, start_offline, stop_offline
-from bot.community import community_chat_id
 from bot.config import Settings
 from bot.deps import app_deps
-from bot.fakeapi import ADMIN_ID, GROUP_ID, FakeBotAPI
+from bot.features import announcements as ann
+from bot.features.community import community_chat_id
+from bot.runtime.fakeapi import ADMIN_ID, GROUP_ID, FakeBotAPI
 from tests.announce_util import GROUP_ADMIN_ID, add, changes, get, message_update
 from tests.tg import MEMBER_ID, Driver, only, user
 

@@ -15,8 +15,9 @@ from bot.app import AnyApp, build_application, start_offline, stop_offline
 from bot.cli import main
 from bot.config import Settings
 from bot.deps import app_deps
-from bot.fakeapi import ADMIN_ID, GROUP_ID, FakeBotAPI
-from bot.models import (
+from bot.features.stats import daily_counts
+from bot.runtime.fakeapi import ADMIN_ID, GROUP_ID, FakeBotAPI
+from bot.storage.models import (
     FaqUsage,
     MemberEvent,
     ScheduleChange,
@@ -25,7 +26,6 @@ from bot.models import (
     TipDelivery,
     utcnow,
 )
-from bot.stats import daily_counts
 from tests.tg import Driver, only, texts
 
 PNG = b"\x89PNG\r\n\x1a\n"

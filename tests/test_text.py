@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text import MESSAGE_LIMIT, escape, fits_callback, split_message
+from bot.features.text import MESSAGE_LIMIT, escape, fits_callback, split_message
 
 
 def test_short_text_is_one_message() -> None:

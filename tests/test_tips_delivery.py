@@ -7,15 +7,15 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import db
-from bot import subscriptions as subs
 from bot.app import AnyApp, build_application, start_offline, stop_offline
 from bot.config import Settings
-from bot.delivery import Policy, claim_due, deliver_due, recover_interrupted
 from bot.deps import app_deps
-from bot.fakeapi import FakeBotAPI
-from bot.models import Subscription, SubscriptionEvent, TipDelivery
-from bot.tips import tip_of_day
+from bot.features import subscriptions as subs
+from bot.features.delivery import Policy, claim_due, deliver_due, recover_interrupted
+from bot.features.tips import tip_of_day
+from bot.runtime.fakeapi import FakeBotAPI
+from bot.storage import db
+from bot.storage.models import Subscription, SubscriptionEvent, TipDelivery
 from handlers.subscribe import delivery_job
 
 T0 = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)  # 10:00 in Madrid
@@ -364,7 +364,7 @@ async def test_start_up_schedules_the_minute_job_on_the_minute(app: AnyApp) -> N
 
 
 def _report():  # type: ignore[no-untyped-def]
-    from bot.delivery import Report
+    from bot.features.delivery import Report
 
     return Report()
 
@@ -407,7 +407,7 @@ async def test_claim_on_postgres_never_claims_a_day_twice(postgres_url: str) -> 
     db.upgrade(postgres_url)
     engine = db.create_engine(postgres_url)
     sessions = db.create_sessionmaker(engine)
-    from bot.content import load_content
+    from bot.features.content import load_content
     from tests.conftest import CONTENT_DIR
 
     tips = load_content(CONTENT_DIR).tips

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from bot.app import AnyApp
 from bot.deps import app_deps
-from bot.fakeapi import FakeBotAPI
-from bot.models import Subscription, SubscriptionEvent
-from bot.tips import tip_of_day
+from bot.features.tips import tip_of_day
+from bot.runtime.fakeapi import FakeBotAPI
+from bot.storage.models import Subscription, SubscriptionEvent
 from tests.conftest import TIPS_NOW
 from tests.tg import Driver, only, texts
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import subscriptions as subs
 from bot.app import AnyApp
 from bot.cli import main
 from bot.config import Settings
 from bot.deps import app_deps
-from bot.models import Member, Subscription, SubscriptionEvent, TipDelivery
+from bot.features import subscriptions as subs
+from bot.storage.models import Member, Subscription, SubscriptionEvent, TipDelivery
 from handlers.subscribe import delivery_job
 from tests.conftest import TIPS_NOW
 from tests.test_tips_delivery import FakeContext
@@ -90,11 +90,11 @@ async def test_mydata_in_the_group_points_to_private(clocked: AnyApp, member: Dr
 @pytest.fixture
 def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """The command line on the test database, with today fixed."""
-    import bot.tips_report
+    import bot.features.tips_report
 
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     monkeypatch.setenv("TIMEZONE", "UTC")
-    monkeypatch.setattr(bot.tips_report, "utcnow", lambda: NOW)
+    monkeypatch.setattr(bot.features.tips_report, "utcnow", lambda: NOW)
 
 
 @pytest.mark.usefixtures("cli_env")

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import subscriptions as subs
-from bot.content import load_content
-from bot.tips import check_tips, rotation, tip_of_day
+from bot.features import subscriptions as subs
+from bot.features.content import load_content
+from bot.features.tips import check_tips, rotation, tip_of_day
 from tests.conftest import CONTENT_DIR
 
 ZONES = ["Europe/Madrid", "America/New_York", "Australia/Sydney", "Asia/Kolkata",

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.content import load_content
-from bot.when import WhenError, fire_times, parse_when
+from bot.features.content import load_content
+from bot.features.when import WhenError, fire_times, parse_when
 from tests.conftest import CONTENT_DIR
 
 ZONE = ZoneInfo("Europe/Madrid")

@@ -10,7 +10,7 @@ from typing import Any
 from telegram import Update
 
 from bot.app import AnyApp
-from bot.fakeapi import ADMIN_ID, GROUP_ID, ApiCall, FakeBotAPI
+from bot.runtime.fakeapi import ADMIN_ID, GROUP_ID, ApiCall, FakeBotAPI
 
 MEMBER_ID = 1001
 OTHER_MEMBER_ID = 1002

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rapidfuzz import fuzz, process
 
 from bot.config import PROJECT_DIR
-from bot.content import load_content
-from bot.matching import FaqMatcher
+from bot.features.content import load_content
+from bot.features.matching import FaqMatcher
 from tests.bench.common import Row, median_seconds
 
 QUERIES = [

@@ -19,8 +19,8 @@ from telegram.ext import AIORateLimiter
 from bot.app import AnyApp, build_application, start_offline, stop_offline
 from bot.config import PROJECT_DIR, load_settings
 from bot.deps import app_deps
-from bot.fakeapi import GROUP_ID, FakeBotAPI
-from bot.models import FeedEntry, FeedState
+from bot.runtime.fakeapi import GROUP_ID, FakeBotAPI
+from bot.storage.models import FeedEntry, FeedState
 from handlers.feed import POLL_JOB, poll_once
 from tests.bench.common import Row
 from tests.feedserver import feed_server, items, rss

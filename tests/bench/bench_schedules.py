@@ -11,12 +11,12 @@ from typing import Any
 
 from telegram.ext import AIORateLimiter
 
-from bot import announcements as ann
 from bot.app import AnyApp, _post_init, _post_shutdown, build_application
 from bot.config import PROJECT_DIR, load_settings
 from bot.deps import app_deps
-from bot.fakeapi import GROUP_ID, FakeBotAPI
-from bot.models import Announcement
+from bot.features import announcements as ann
+from bot.runtime.fakeapi import GROUP_ID, FakeBotAPI
+from bot.storage.models import Announcement
 from tests.bench.common import Row
 
 COUNT = 1000

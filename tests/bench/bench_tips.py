@@ -35,14 +35,14 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Defaults, ExtBot
 from telegram.request import HTTPXRequest
 
-from bot import db
-from bot import subscriptions as subs
 from bot.app import AnyApp, build_application, start_offline, stop_offline
 from bot.config import PROJECT_DIR, load_settings
-from bot.content import load_content
 from bot.deps import app_deps
-from bot.fakeapi import FakeBotAPI
-from bot.models import Subscription, TipDelivery
+from bot.features import subscriptions as subs
+from bot.features.content import load_content
+from bot.runtime.fakeapi import FakeBotAPI
+from bot.storage import db
+from bot.storage.models import Subscription, TipDelivery
 from handlers.subscribe import delivery_job, policy_of, tip_message
 from tests.bench.common import Row
 

@@ -34,9 +34,9 @@ from e2e_harness import (
     wait_until,
 )
 
-from bot import db
-from bot.content import load_content
-from bot.tips import tip_of_day
+from bot.features.content import load_content
+from bot.features.tips import tip_of_day
+from bot.storage import db
 
 pytestmark = pytest.mark.e2e
 

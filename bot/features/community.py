@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.models import Chat, Community, utcnow
+from bot.storage.models import Chat, Community, utcnow
 
 log = logging.getLogger(__name__)
 

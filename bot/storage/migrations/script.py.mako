@@ -8,7 +8,7 @@ Create Date: ${create_date}
 import sqlalchemy as sa
 from alembic import op
 
-import bot.models
+import bot.storage.models
 
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}

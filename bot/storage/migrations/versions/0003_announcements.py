@@ -7,7 +7,7 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
-import bot.models
+import bot.storage.models
 
 revision = "0003"
 down_revision = "0001"
@@ -24,13 +24,13 @@ def upgrade() -> None:
         sa.Column("text_html", sa.Text(), nullable=False),
         sa.Column("pin", sa.Boolean(), nullable=False),
         sa.Column("kind", sa.String(length=8), nullable=False),
-        sa.Column("run_at", bot.models.UTCDateTime(), nullable=True),
+        sa.Column("run_at", bot.storage.models.UTCDateTime(), nullable=True),
         sa.Column("cron", sa.String(length=120), nullable=True),
         sa.Column("when_text", sa.String(length=120), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
-        sa.Column("last_run", bot.models.UTCDateTime(), nullable=True),
+        sa.Column("last_run", bot.storage.models.UTCDateTime(), nullable=True),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", bot.models.UTCDateTime(), nullable=False),
+        sa.Column("created_at", bot.storage.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_announcements")),
     )
     op.create_index(op.f("ix_announcements_chat_id"), "announcements", ["chat_id"])
@@ -39,9 +39,9 @@ def upgrade() -> None:
         "post_states",
         sa.Column("post_id", sa.String(length=40), nullable=False),
         sa.Column("paused", sa.Boolean(), nullable=False),
-        sa.Column("last_run", bot.models.UTCDateTime(), nullable=True),
+        sa.Column("last_run", bot.storage.models.UTCDateTime(), nullable=True),
         sa.Column("updated_by", sa.BigInteger(), nullable=True),
-        sa.Column("updated_at", bot.models.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", bot.storage.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("post_id", name=op.f("pk_post_states")),
     )
     op.create_table(
@@ -50,7 +50,7 @@ def upgrade() -> None:
         sa.Column("target", sa.String(length=48), nullable=False),
         sa.Column("action", sa.String(length=16), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=True),
-        sa.Column("at", bot.models.UTCDateTime(), nullable=False),
+        sa.Column("at", bot.storage.models.UTCDateTime(), nullable=False),
         sa.Column("detail", sa.String(length=200), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_schedule_changes")),
     )

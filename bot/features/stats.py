@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import delivery
-from bot import subscriptions as subs
-from bot.content import Content
-from bot.members import JOIN, LEAVE
-from bot.models import (
+from bot.features import delivery
+from bot.features import subscriptions as subs
+from bot.features.content import Content
+from bot.features.members import JOIN, LEAVE
+from bot.features.text import escape
+from bot.storage.models import (
     FaqUsage,
     MemberEvent,
     ScheduleChange,
@@ -25,7 +26,6 @@ from bot.models import (
     SubscriptionEvent,
     TipDelivery,
 )
-from bot.text import escape
 
 DAYS = 30
 TOP_FAQ = 5
@@ -145,7 +145,7 @@ async def tips_delivered(session: AsyncSession, since: datetime) -> int:
 async def announcements_posted(session: AsyncSession, since: datetime) -> int:
     """Announcements posted since ``since``: occurrences sent, less those Telegram refused.
 
-    bot.announcements logs "sent" when it claims an occurrence (before sending) and
+    bot.features.announcements logs "sent" when it claims an occurrence (before sending) and
     "failed" when Telegram then refuses it; recurring posts from posts.yaml are not logged.
     """
     rows = await session.execute(

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import create_engine
 
-from bot import db
-from bot import subscriptions as subs
 from bot.config import Settings
-from bot.models import utcnow
+from bot.features import subscriptions as subs
+from bot.storage import db
+from bot.storage.models import utcnow
 
 
 def today_bounds(settings: Settings, now: datetime) -> tuple[datetime, datetime]:

@@ -7,7 +7,7 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
-import bot.models
+import bot.storage.models
 
 revision = "0004"
 down_revision = "0003"
@@ -23,8 +23,8 @@ def upgrade() -> None:
         sa.Column("etag", sa.String(length=300), nullable=True),
         sa.Column("last_modified", sa.String(length=100), nullable=True),
         sa.Column("failures", sa.Integer(), nullable=False),
-        sa.Column("next_poll_at", bot.models.UTCDateTime(), nullable=True),
-        sa.Column("last_polled_at", bot.models.UTCDateTime(), nullable=True),
+        sa.Column("next_poll_at", bot.storage.models.UTCDateTime(), nullable=True),
+        sa.Column("last_polled_at", bot.storage.models.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_feed_state")),
         sa.UniqueConstraint("url", name=op.f("uq_feed_state_url")),
     )
@@ -37,8 +37,8 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("link", sa.String(length=1000), nullable=False),
-        sa.Column("seen_at", bot.models.UTCDateTime(), nullable=False),
-        sa.Column("posted_at", bot.models.UTCDateTime(), nullable=True),
+        sa.Column("seen_at", bot.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("posted_at", bot.storage.models.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["feed_id"],
             ["feed_state.id"],
@@ -54,7 +54,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("kind", sa.String(length=8), nullable=False),
-        sa.Column("at", bot.models.UTCDateTime(), nullable=False),
+        sa.Column("at", bot.storage.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_member_events")),
     )
     op.create_index(op.f("ix_member_events_user_id"), "member_events", ["user_id"])
@@ -63,7 +63,7 @@ def upgrade() -> None:
         "welcome_messages",
         sa.Column("chat_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("message_id", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("delete_at", bot.models.UTCDateTime(), nullable=False),
+        sa.Column("delete_at", bot.storage.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("chat_id", "message_id", name=op.f("pk_welcome_messages")),
     )
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import ChatMember, ChatMemberUpdated
 from telegram.constants import ChatMemberStatus
 
-from bot.models import MemberEvent, WelcomeMessage
-from bot.privacy import PersonalData
+from bot.storage.models import MemberEvent, WelcomeMessage
+from bot.storage.privacy import PersonalData
 
 JOIN, LEAVE = "join", "leave"
 PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)

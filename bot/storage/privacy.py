@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Member
+from bot.storage.models import Member
 
 Describe = Callable[[AsyncSession, int], Awaitable[list[str]]]
 Erase = Callable[[AsyncSession, int], Awaitable[int]]

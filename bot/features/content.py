@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.tips import Tip, TipsFile, check_tips
-from bot.when import WhenError, parse_when
+from bot.features.tips import Tip, TipsFile, check_tips
+from bot.features.when import WhenError, parse_when
 
 ANSWER_LIMIT = 700
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
@@ -187,7 +187,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "button_prev": frozenset(),
     "button_read_more": frozenset(),
     "button_emergency": frozenset(),
-    # Announcements and recurring posts (handlers/announce.py, bot/announcements.py).
+    # Announcements and recurring posts (handlers/announce.py, bot/features/announcements.py).
     "when_forms": frozenset(),
     "when_unknown": frozenset(),
     "when_no_time": frozenset(),

@@ -25,13 +25,13 @@ from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import Application, JobQueue
 
-from bot.community import community_chat_id, follow_migration
 from bot.config import Settings
-from bot.content import Content, Post
 from bot.deps import Context, Deps, app_deps
-from bot.models import Announcement, PostState, ScheduleChange
-from bot.text import escape
-from bot.when import When, cron_trigger, parse_when
+from bot.features.community import community_chat_id, follow_migration
+from bot.features.content import Content, Post
+from bot.features.text import escape
+from bot.features.when import When, cron_trigger, parse_when
+from bot.storage.models import Announcement, PostState, ScheduleChange
 
 log = logging.getLogger(__name__)
 

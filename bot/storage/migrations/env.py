@@ -3,8 +3,8 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from bot.db import install_sqlite_pragmas
-from bot.models import Base
+from bot.storage.db import install_sqlite_pragmas
+from bot.storage.models import Base
 
 config = context.config
 engine = create_engine(config.attributes["database_url"])

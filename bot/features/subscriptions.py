@@ -4,7 +4,7 @@ Due times: a member chooses a wall-clock time in a zone; the next tip is due at 
 moment after now when the clock there shows that time. Daylight saving is zoneinfo's job:
 a time the clocks skip (02:30 on a spring-forward night) moves forward by the gap (03:30),
 and a time the clocks pass twice (autumn) is taken the first time only. One tip per local
-date is enforced by the database (see ``bot.delivery``), never by arithmetic alone.
+date is enforced by the database (see ``bot.features.delivery``), never by arithmetic alone.
 
 Data functions take the caller's session and never commit.
 """
@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Subscription, SubscriptionEvent, TipDelivery, utcnow
+from bot.storage.models import Subscription, SubscriptionEvent, TipDelivery, utcnow
 
 ACTIVE, PAUSED, ENDED = "active", "paused", "ended"
 DEFAULT_TIME = time(10, 0)

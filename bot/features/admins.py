@@ -16,8 +16,8 @@ from telegram import Bot, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 
-from bot.community import community_chat_id
 from bot.deps import Context, Deps, get_deps
+from bot.features.community import community_chat_id
 
 log = logging.getLogger(__name__)
 

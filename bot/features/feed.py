@@ -21,9 +21,9 @@ import httpx
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.content import Content, check_url
-from bot.models import FeedEntry, FeedState
-from bot.text import MESSAGE_LIMIT, escape
+from bot.features.content import Content, check_url
+from bot.features.text import MESSAGE_LIMIT, escape
+from bot.storage.models import FeedEntry, FeedState
 
 MAX_SINGLE_POSTS = 3  # articles posted one by one per poll; more are gathered in one message
 MAX_GATHERED = 10  # titles listed in a gathered message or digest

@@ -26,7 +26,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from bot.content import FaqEntry
+from bot.features.content import FaqEntry
 
 # A confident answer needs MATCH_SCORE and a lead of MARGIN over the runner-up. Otherwise the
 # entries scoring at least MIN_SCORE and within CLOSE of the best are offered as choices, when

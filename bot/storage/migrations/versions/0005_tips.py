@@ -7,7 +7,7 @@ Revises: 0004
 import sqlalchemy as sa
 from alembic import op
 
-import bot.models
+import bot.storage.models
 
 revision = "0005"
 down_revision = "0004"
@@ -23,10 +23,10 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=8), nullable=False),
         sa.Column("local_time", sa.Time(), nullable=False),
         sa.Column("time_zone", sa.String(length=64), nullable=False),
-        sa.Column("next_due_utc", bot.models.UTCDateTime(), nullable=True),
-        sa.Column("paused_until", bot.models.UTCDateTime(), nullable=True),
-        sa.Column("created_at", bot.models.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", bot.models.UTCDateTime(), nullable=False),
+        sa.Column("next_due_utc", bot.storage.models.UTCDateTime(), nullable=True),
+        sa.Column("paused_until", bot.storage.models.UTCDateTime(), nullable=True),
+        sa.Column("created_at", bot.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", bot.storage.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_subscriptions")),
         sa.UniqueConstraint("member_id", name=op.f("uq_subscriptions_member_id")),
     )
@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column("member_id", sa.BigInteger(), nullable=True),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("source", sa.String(length=24), nullable=False),
-        sa.Column("at", bot.models.UTCDateTime(), nullable=False),
+        sa.Column("at", bot.storage.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_subscription_events")),
     )
     op.create_index(op.f("ix_subscription_events_at"), "subscription_events", ["at"])
@@ -50,9 +50,9 @@ def upgrade() -> None:
         sa.Column("tip_id", sa.String(length=40), nullable=False),
         sa.Column("status", sa.String(length=8), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("due_at", bot.models.UTCDateTime(), nullable=False),
-        sa.Column("sent_at", bot.models.UTCDateTime(), nullable=True),
-        sa.Column("retry_at", bot.models.UTCDateTime(), nullable=True),
+        sa.Column("due_at", bot.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("sent_at", bot.storage.models.UTCDateTime(), nullable=True),
+        sa.Column("retry_at", bot.storage.models.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["subscription_id"],
             ["subscriptions.id"],

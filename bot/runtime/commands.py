@@ -13,9 +13,9 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
-from bot.community import community_chat_id
-from bot.content import Content
 from bot.deps import Deps
+from bot.features.community import community_chat_id
+from bot.features.content import Content
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from telegram.error import (
 
 from bot.deps import Context, get_deps
 
-log = logging.getLogger("bot.errors")
+log = logging.getLogger("bot.runtime.errors")
 
 # Bad requests that only mean a member was quicker or slower than Telegram: not our bug.
 HARMLESS_BAD_REQUESTS = (

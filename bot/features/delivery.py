@@ -46,9 +46,9 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot import subscriptions as subs
-from bot.models import Subscription, TipDelivery
-from bot.tips import Tip, tip_of_day
+from bot.features import subscriptions as subs
+from bot.features.tips import Tip, tip_of_day
+from bot.storage.models import Subscription, TipDelivery
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-import bot.models
+import bot.storage.models
 
 revision = "0001"
 down_revision = None
@@ -20,15 +20,15 @@ def upgrade() -> None:
         "chats",
         sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("type", sa.String(length=16), nullable=False),
-        sa.Column("first_seen", bot.models.UTCDateTime(), nullable=False),
-        sa.Column("last_seen", bot.models.UTCDateTime(), nullable=False),
+        sa.Column("first_seen", bot.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("last_seen", bot.storage.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chats")),
     )
     op.create_table(
         "members",
         sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("first_seen", bot.models.UTCDateTime(), nullable=False),
-        sa.Column("last_seen", bot.models.UTCDateTime(), nullable=False),
+        sa.Column("first_seen", bot.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("last_seen", bot.storage.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_members")),
     )
     op.create_table(
@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("topic_id", sa.String(length=40), nullable=False),
         sa.Column("chat_type", sa.String(length=16), nullable=False),
-        sa.Column("used_at", bot.models.UTCDateTime(), nullable=False),
+        sa.Column("used_at", bot.storage.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_faq_usage")),
     )
     op.create_index(op.f("ix_faq_usage_topic_id"), "faq_usage", ["topic_id"])
@@ -46,7 +46,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("chat_id", sa.BigInteger(), nullable=False),
         sa.Column("set_by", sa.BigInteger(), nullable=True),
-        sa.Column("set_at", bot.models.UTCDateTime(), nullable=False),
+        sa.Column("set_at", bot.storage.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_community")),
     )
 

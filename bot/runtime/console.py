@@ -22,7 +22,7 @@ from telegram.ext import AIORateLimiter
 
 from bot.app import AnyApp, build_application, start_offline, stop_offline
 from bot.config import Settings
-from bot.fakeapi import ADMIN_ID, BOT_USERNAME, GROUP_ID, ApiCall, FakeBotAPI
+from bot.runtime.fakeapi import ADMIN_ID, BOT_USERNAME, GROUP_ID, ApiCall, FakeBotAPI
 
 MEMBER_ID = 1001
 CONSOLE_HELP = """Console commands:
