@@ -3,6 +3,11 @@
 Lines typed (or piped) on standard input become messages from a member; every message the
 bot sends is printed. Inline buttons are numbered: typing the number presses the button.
 Lines starting with ``:`` steer the console (``:help`` lists them).
+
+The console is a playground: its fake group is the community group (so ``:admin`` can try
+every admin command at once), and it keeps its data in a throwaway database of its own,
+never in the real bot's ``DATABASE_URL``, unless the user chooses one
+(``fibrobot console --database-url URL``).
 """
 
 from __future__ import annotations
@@ -12,16 +17,20 @@ import html
 import itertools
 import re
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 from urllib.parse import parse_qs, urlparse
 
+from sqlalchemy.engine import make_url
 from telegram import Update
 from telegram.ext import AIORateLimiter
 
 from bot.app import AnyApp, build_application, start_offline, stop_offline
 from bot.config import Settings
+from bot.deps import app_deps
+from bot.features.community import community_chat_id
 from bot.runtime.fakeapi import ADMIN_ID, BOT_USERNAME, GROUP_ID, ApiCall, FakeBotAPI
 
 MEMBER_ID = 1001
@@ -29,7 +38,7 @@ CONSOLE_HELP = """Console commands:
   :private   talk to the bot in a private chat (the default)
   :group     talk in the community group
   :member    act as an ordinary member (the default)
-  :admin     act as a community admin
+  :admin     act as a community admin (try /announce, /scheduled, /stats, /setup)
   :quit      leave (so does Ctrl-D, or the end of piped input)
 Anything else is sent to the bot as a message, e.g. /faq cost
 Type the number shown next to a button to press it."""
@@ -66,14 +75,44 @@ def plain(text: str) -> str:
 class Console:
     """Drives the application from lines of text and prints what the bot sends."""
 
-    def __init__(self, settings: Settings, out: TextIO = sys.stdout) -> None:
+    def __init__(
+        self, settings: Settings, out: TextIO = sys.stdout, *, own_database: bool = True
+    ) -> None:
+        """Build the bot on a fake Bot API.
+
+        Args:
+            settings: the bot's settings; the console keeps its own copy (see ``own_settings``).
+            out: where the bot's messages are printed.
+            own_database: True (the default) keeps console play in a throwaway SQLite file,
+                deleted by ``run`` at the end; False uses ``settings.database_url`` as given.
+        """
         self.out = out
         self.state = ConsoleState()
-        self.group_id = settings.community_chat_id or GROUP_ID
+        self._scratch = (
+            tempfile.TemporaryDirectory(prefix="fibrobot-console-") if own_database else None
+        )
+        self.settings = own_settings(settings, self._scratch.name if self._scratch else None)
+        self.group_id = self.settings.community_chat_id or GROUP_ID
         self.api = FakeBotAPI(on_call=self._show)
         # No flood limits to respect offline.
         limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0)
-        self.app: AnyApp = build_application(settings, self.api, rate_limiter=limiter)
+        self.app: AnyApp = build_application(self.settings, self.api, rate_limiter=limiter)
+
+    def banner(self) -> str:
+        """What the console is, and where its data goes (never a password)."""
+        if self._scratch is not None:
+            where = (
+                "Console play goes to a throwaway database of its own, deleted when you leave; "
+                "the bot's DATABASE_URL is never touched "
+                "(`fibrobot console --database-url URL` to keep it elsewhere)."
+            )
+        else:
+            shown = make_url(self.settings.database_url).render_as_string(hide_password=True)
+            where = f"Console play goes to the database you chose: {shown}."
+        return (
+            "FibroBot offline console: nothing is sent to Telegram. The console's group is "
+            f"the community group, and :admin makes you its admin. {where}"
+        )
 
     @property
     def user_id(self) -> int:
@@ -215,9 +254,23 @@ class Console:
         else:
             self._print(f"(this button opens {url} in a browser)")
 
+    async def start(self) -> None:
+        """Start the bot; with a chosen database, type in the community group it knows."""
+        await start_offline(self.app)
+        async with app_deps(self.app).transaction() as session:
+            self.group_id = await community_chat_id(session, self.settings) or self.group_id
+
+    async def stop(self) -> None:
+        """Stop the bot and delete the throwaway database."""
+        try:
+            await stop_offline(self.app)
+        finally:
+            if self._scratch is not None:
+                self._scratch.cleanup()
+
     async def run(self, stream: TextIO = sys.stdin) -> None:
         """Run until the input ends or :quit."""
-        await start_offline(self.app)
+        await self.start()
         try:
             interactive = stream.isatty()
             if interactive:
@@ -229,4 +282,18 @@ class Console:
                 if not line or not await self.handle_line(line):
                     break
         finally:
-            await stop_offline(self.app)
+            await self.stop()
+
+
+def own_settings(settings: Settings, scratch_dir: str | None) -> Settings:
+    """The console's copy of the settings: its fake group is the community group.
+
+    Args:
+        settings: the bot's settings (from the environment and ``.env``).
+        scratch_dir: a folder for a throwaway SQLite database, or None to keep
+            ``settings.database_url`` (the user chose it with ``--database-url``).
+    """
+    update: dict[str, Any] = {"community_chat_id": settings.community_chat_id or GROUP_ID}
+    if scratch_dir is not None:
+        update["database_url"] = f"sqlite:///{scratch_dir}/console.db"
+    return settings.model_copy(update=update)
