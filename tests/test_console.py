@@ -203,3 +203,17 @@ def test_a_bad_database_url_is_a_clear_error(tmp_path: Path) -> None:
     assert "--database-url" in result.stderr
     assert "sqlite:///" in result.stderr, "it says what a good one looks like"
     assert "Traceback" not in result.stderr
+
+
+async def test_joins_try_the_welcome_and_its_switch(fresh_settings: Settings) -> None:
+    out = io.StringIO()
+    lines = ":join Ana Ben\n:admin\n/welcome\n"
+    await Console(fresh_settings, out).run(io.StringIO(lines))
+    shown = out.getvalue()
+    assert "Welcomes are on" in shown
+    assert "Welcome, Ana and Ben 💜" in shown, "piped input ends the gathering window"
+    out = io.StringIO()
+    lines = ":admin\n/welcome off\n:join Cy\n"
+    await Console(fresh_settings, out).run(io.StringIO(lines))
+    assert "Welcomes are off" in out.getvalue()
+    assert "Welcome, Cy" not in out.getvalue()

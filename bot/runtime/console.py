@@ -32,13 +32,15 @@ from bot.config import Settings
 from bot.deps import app_deps
 from bot.features.community import community_chat_id
 from bot.runtime.fakeapi import ADMIN_ID, BOT_USERNAME, GROUP_ID, ApiCall, FakeBotAPI
+from handlers.members import GATHER_JOB
 
 MEMBER_ID = 1001
 CONSOLE_HELP = """Console commands:
   :private   talk to the bot in a private chat (the default)
   :group     talk in the community group
   :member    act as an ordinary member (the default)
-  :admin     act as a community admin (try /announce, /scheduled, /stats, /setup)
+  :admin     act as a community admin (try /announce, /scheduled, /stats, /setup, /welcome)
+  :join Ana Ben   people join the community group (one welcome for a wave of joins)
   :quit      leave (so does Ctrl-D, or the end of piped input)
 Anything else is sent to the bot as a message, e.g. /faq cost
 Type the number shown next to a button to press it."""
@@ -65,6 +67,7 @@ class ConsoleState:
     button_numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(10_000))
+    newcomer_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(5_000))
 
 
 def plain(text: str) -> str:
@@ -145,6 +148,9 @@ class Console:
     # --- Output -----------------------------------------------------------------------
 
     def _show(self, call: ApiCall) -> None:
+        if call.method == "deleteMessage":
+            self._print(f"\n(bot deleted its message {call.params['message_id']})")
+            return
         if call.method not in ("sendMessage", "editMessageText", "sendPhoto"):
             if call.method == "answerCallbackQuery" and call.params.get("text"):
                 self._print(f"  (notice) {call.params['text']}")
@@ -178,6 +184,9 @@ class Console:
         line = line.strip()
         if not line:
             return True
+        if line.lower().startswith(":join"):
+            await self._join(line.split()[1:])
+            return True
         if line.startswith(":"):
             return self._console_command(line)
         if line.isdigit() and int(line) in self.state.buttons:
@@ -199,6 +208,32 @@ class Console:
             return True
         self._print(f"(now in the {self.where()})")
         return True
+
+    async def _join(self, names: list[str]) -> None:
+        """Made-up people join the community group, as Telegram reports it (chat_member)."""
+        group = {"id": self.group_id, "type": "supergroup", "title": "Fibro community"}
+        for name in names or ["Newcomer"]:
+            person = {"id": next(self.state.newcomer_ids), "is_bot": False, "first_name": name}
+            change = {
+                "chat": group,
+                "from": person,
+                "date": int(time.time()),
+                "old_chat_member": {"user": person, "status": "left"},
+                "new_chat_member": {"user": person, "status": "member"},
+            }
+            data = {"update_id": next(self.state.update_ids), "chat_member": change}
+            await self.app.process_update(Update.de_json(data, self.app.bot))
+        window = self.settings.welcome_gather_seconds
+        self._print(f"(joined the community group; the welcome follows within {window:g} s)")
+
+    async def _welcome_now(self) -> None:
+        """At the end of piped input: end the welcome's gathering window instead of losing it."""
+        if self.app.job_queue is None:
+            return
+        for job in self.app.job_queue.jobs():
+            if (job.name or "").startswith(GATHER_JOB):
+                job.schedule_removal()
+                await job.run(self.app)
 
     def _message_update(self, text: str) -> Update:
         message: dict[str, Any] = {
@@ -281,6 +316,7 @@ class Console:
                 line = await asyncio.to_thread(stream.readline)
                 if not line or not await self.handle_line(line):
                     break
+            await self._welcome_now()
         finally:
             await self.stop()
 
