@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from telegram import Update
+from telegram.ext import TypeHandler
 
 from bot.app import AnyApp
 from bot.config import Settings
 from bot.deps import app_deps
-from bot.runtime.fakeapi import GROUP_ID, NOT_MODIFIED, FakeBotAPI
+from bot.runtime.fakeapi import ADMIN_ID, GROUP_ID, NOT_MODIFIED, FakeBotAPI
 from bot.storage.models import ScheduleChange
 from tests.test_members import events, membership, welcome_now
 from tests.tg import MEMBER_ID, Driver, chat, only, texts, user
@@ -215,3 +216,19 @@ async def test_updates_without_a_user_pass_every_handler_quietly(
     assert logged_errors(errors) == []
     # The bot still works for the next member.
     assert "$5,000" in only(await member.send("/faq cost")).text
+
+
+async def test_a_failure_on_an_update_without_a_user_is_logged_and_reported(
+    app: AnyApp, member: Driver, errors: pytest.LogCaptureFixture
+) -> None:
+    async def broken(_update: Update, _context: Any) -> None:
+        raise RuntimeError("a bug")
+
+    app.add_handler(TypeHandler(Update, broken), group=99)
+    poll = no_user_updates(app)[2]
+    calls = await member.process(poll)
+    [record] = [r for r in errors.records if r.name == "bot.runtime.errors"]
+    assert record.levelno == logging.ERROR
+    assert "'user_id': None" in record.getMessage()
+    note = only(calls)
+    assert int(note.params["chat_id"]) == ADMIN_ID, "the admins hear of it; nobody else to tell"
