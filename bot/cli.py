@@ -18,6 +18,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.features.content import Content, ContentError, load_content
+from bot.runtime.logs import JsonFormatter
 from bot.storage import db
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -67,7 +68,11 @@ class StartupNetworkFilter(logging.Filter):
 def setup_logging(settings: Settings) -> None:
     """Log to standard error; keep chatty libraries quiet and the token out."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(RedactingFormatter(LOG_FORMAT, settings.token))
+    handler.setFormatter(
+        JsonFormatter(settings.token)
+        if settings.log_format == "json"
+        else RedactingFormatter(LOG_FORMAT, settings.token)
+    )
     handler.addFilter(StartupNetworkFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
