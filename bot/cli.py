@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
@@ -36,6 +37,9 @@ ALLOWED_UPDATES = [
 NO_TOKEN_HELP = """TELEGRAM_BOT_TOKEN is not set, so FibroBot cannot connect to Telegram.
   - Get a token from @BotFather, then put it in .env (copy .env.example) or the environment.
   - Or try the bot offline first, with no token: `fibrobot console` (or `make run`)."""  # noqa: S105
+
+if TYPE_CHECKING:
+    from bot.runtime.doctor import Check
 
 log = logging.getLogger("bot.cli")
 
@@ -167,6 +171,32 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_doctor(settings: Settings, _args: argparse.Namespace) -> int:
+    """Check the set-up; one line per check; exit 1 when a required check fails."""
+    from bot.runtime import doctor  # noqa: PLC0415
+
+    checks = asyncio.run(_doctor(settings))
+    print(doctor.report(checks))
+    return EXIT_FAILED if doctor.failed(checks) else EXIT_OK
+
+
+async def _doctor(settings: Settings) -> list[Check]:
+    from telegram import Bot  # noqa: PLC0415
+
+    from bot.runtime.doctor import Doctor  # noqa: PLC0415
+    from bot.runtime.metrics import AlwaysActive  # noqa: PLC0415
+
+    token = settings.token
+    api = settings.telegram_api_url
+    bot = Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot") if token else None
+    try:
+        # The lease (issue 8) will say whether this process would be active; alone, it is.
+        return await Doctor(settings, bot, AlwaysActive()).run()
+    finally:
+        if bot is not None:
+            await bot.request.shutdown()
+
+
 def cmd_content_check(settings: Settings, args: argparse.Namespace) -> int:
     """Check every content file; exit 1 on errors."""
     try:
@@ -226,6 +256,9 @@ def parser() -> argparse.ArgumentParser:
     check = content_sub.add_parser("check", help="check the content files")
     check.add_argument("--strict", action="store_true", help="placeholder links are errors")
     check.set_defaults(func=cmd_content_check)
+    sub.add_parser(
+        "doctor", help="check the set-up (token, group, rights, database...) and say how to fix it"
+    ).set_defaults(func=cmd_doctor)
     subscribers = sub.add_parser(
         "subscribers", help="daily-tip subscriptions and today's deliveries"
     )
