@@ -22,6 +22,7 @@ from bot.runtime.commands import menu_commands, set_admin_commands
 from bot.runtime.errors import error_handler
 from bot.runtime.metrics import MeteredLimiter, Metrics, MetricsServer, wsgi_app
 from bot.storage import db
+from bot.storage.backup import InUse
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,8 @@ async def _post_init(application: AnyApp) -> None:
     """Migrate and open the database, register the command menu, rebuild scheduled jobs."""
     deps = app_deps(application)
     url = deps.settings.database_url
+    # Marks the database as used by a running bot, so `fibrobot db restore` refuses.
+    application.bot_data["in_use"] = await asyncio.to_thread(InUse, url)
     await asyncio.to_thread(db.upgrade, url)
     deps.engine = db.create_engine(url)
     deps.sessions = db.create_sessionmaker(deps.engine)
@@ -112,6 +115,9 @@ async def _post_shutdown(application: AnyApp) -> None:
     if deps.engine is not None:
         await deps.engine.dispose()
         deps.engine = None
+    in_use = application.bot_data.pop("in_use", None)
+    if isinstance(in_use, InUse):
+        in_use.release()
 
 
 async def start_offline(application: AnyApp) -> None:

@@ -40,6 +40,7 @@ NO_TOKEN_HELP = """TELEGRAM_BOT_TOKEN is not set, so FibroBot cannot connect to 
 
 if TYPE_CHECKING:
     from bot.runtime.doctor import Check
+    from bot.storage.backup import Snapshot
 
 log = logging.getLogger("bot.cli")
 
@@ -162,7 +163,9 @@ async def _stats(settings: Settings, content: Content, *, chart: bool) -> tuple[
 
 
 def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
-    """Apply or undo database migrations."""
+    """Apply or undo database migrations; back up or restore an SQLite database."""
+    if args.db_command in ("backup", "restore"):
+        return cmd_backup(settings, args)
     if args.db_command == "upgrade":
         db.upgrade(settings.database_url, args.revision)
     else:
@@ -195,6 +198,34 @@ async def _doctor(settings: Settings) -> list[Check]:
     finally:
         if bot is not None:
             await bot.request.shutdown()
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    """``db backup FILE`` / ``db restore FILE``: exit 2 on PostgreSQL, 1 when refused."""
+    from bot.storage import backup  # noqa: PLC0415
+
+    try:
+        if args.db_command == "backup":
+            copied = backup.backup(settings.database_url, args.file)
+            print(f"backed up to {args.file}: {describe(copied)}; integrity check ok")
+        else:
+            done = backup.restore(settings.database_url, args.file)
+            kept = f"; the previous database is kept as {done.kept}" if done.kept else ""
+            print(f"restored from {args.file}: {describe(done.snapshot)}{kept}")
+    except backup.NotSqliteError as exc:
+        return fail(str(exc), EXIT_USAGE)
+    except backup.BackupError as exc:
+        return fail(f"{args.db_command} refused: {exc}", EXIT_FAILED)
+    return EXIT_OK
+
+
+def describe(snapshot: Snapshot) -> str:
+    """Rows per table, the migration and the open deliveries, in one line."""
+    rows = ", ".join(f"{table} {n}" for table, n in snapshot.counts.items() if n)
+    return (
+        f"migration {snapshot.revision}, rows: {rows or 'none'}, "
+        f"{snapshot.open_deliveries} tip(s) being sent"
+    )
 
 
 def cmd_content_check(settings: Settings, args: argparse.Namespace) -> int:
@@ -247,6 +278,10 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("revision", nargs="?", default="head")
     down = db_sub.add_parser("downgrade", help="undo migrations down to a revision")
     down.add_argument("revision")
+    backup = db_sub.add_parser("backup", help="copy the running SQLite database safely")
+    backup.add_argument("file", type=Path, metavar="FILE")
+    restore = db_sub.add_parser("restore", help="replace the database with a backup (bot stopped)")
+    restore.add_argument("file", type=Path, metavar="FILE")
     db_parser.set_defaults(func=cmd_db)
     stats = sub.add_parser("stats", help="print the community statistics (as /stats does)")
     stats.add_argument("--chart", type=Path, metavar="FILE.png", help="also save the chart")
