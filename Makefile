@@ -5,13 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 E2E_STAMP := tests/e2e/node_modules/.installed
 
-.PHONY: run test lint typecheck unit e2e bench deps e2e-deps pg-deps clean
+.PHONY: run test lint typecheck unit e2e bench deps e2e-deps pg-deps systemd-deps clean
 
 run: $(STAMP)
 	@$(BIN)/fibrobot
 
-test: $(STAMP) e2e-deps pg-deps lint typecheck
-	FIBROBOT_REQUIRE_PG=1 FIBROBOT_REQUIRE_E2E=1 $(BIN)/pytest -q
+test: $(STAMP) e2e-deps pg-deps systemd-deps lint typecheck
+	FIBROBOT_REQUIRE_PG=1 FIBROBOT_REQUIRE_E2E=1 FIBROBOT_REQUIRE_SYSTEMD=1 $(BIN)/pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -29,7 +29,7 @@ e2e: $(STAMP) e2e-deps
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
 
-deps: $(STAMP) e2e-deps pg-deps
+deps: $(STAMP) e2e-deps pg-deps systemd-deps
 
 # The virtual environment, rebuilt when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -47,6 +47,10 @@ $(E2E_STAMP): tests/e2e/package-lock.json
 # A PostgreSQL server for the database tests (the tests start a throwaway one on loopback).
 pg-deps:
 	@bash tests/pg_install.sh
+
+# systemd-analyze, to verify deploy/fibrobot.service (no service is started).
+systemd-deps:
+	@bash tests/systemd_install.sh
 
 clean:
 	rm -rf $(VENV) tests/e2e/node_modules .pytest_cache .mypy_cache .ruff_cache
