@@ -17,7 +17,7 @@ from bot.runtime.fakeapi import FakeBotAPI
 from bot.runtime.metrics import Metrics, MetricsServer, wsgi_app
 from tests.test_members import membership
 from tests.test_tips_delivery import T0, Clock, add_subscribers, run_job
-from tests.tg import Driver
+from tests.tg import Driver, pin_clock
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -92,10 +92,7 @@ async def test_a_handler_bug_is_counted_as_unexpected(
 async def test_tips_and_welcomes_are_counted_by_kind(
     app: AnyApp, api: FakeBotAPI, server: MetricsServer
 ) -> None:
-    clock = Clock(T0 - timedelta(hours=1))
-    app_deps(app).clock = clock
-    for job in app.job_queue.jobs():  # type: ignore[union-attr]
-        job.pause()
+    clock = pin_clock(app, Clock(T0 - timedelta(hours=1)))
     await add_subscribers(app, clock, 2001, 2002, 2003)
     clock.now = T0
     api.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")
