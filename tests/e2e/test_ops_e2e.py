@@ -115,9 +115,7 @@ def test_doctor_on_a_well_set_up_group(
     assert BOT_TOKEN not in result.stdout + result.stderr
 
 
-def test_doctor_on_a_badly_set_up_group(
-    proxy: CompatProxy, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_doctor_on_a_badly_set_up_group(proxy: CompatProxy, tmp_path: Path) -> None:
     # The bot was added as a plain member, a test webhook was left behind, the feed URL has
     # a typo, the links are still placeholders and the bot has never started.
     proxy.bot_member = {"status": "member"}
@@ -125,8 +123,7 @@ def test_doctor_on_a_badly_set_up_group(
     with feed_server() as blog:
         blog.serve("/feed.xml", rss(items(1)))
         result = doctor(proxy, tmp_path, FEED_URL=blog.url("/fed.xml"))
-    with capsys.disabled():
-        print(f"\n--- fibrobot doctor, badly set-up group ---\n{result.stdout}")
+    print(f"\n--- fibrobot doctor, badly set-up group ---\n{result.stdout}")  # shown with -s
     assert result.returncode == 1
     failures = [line.split(":")[0] for line in result.stdout.splitlines() if line[0] == "✗"]
     assert failures == [
