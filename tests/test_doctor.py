@@ -65,7 +65,7 @@ async def test_a_well_set_up_bot_passes_every_required_check(
     checks = await run(good, api)
     assert {name: check.status for name, check in checks.items()} == {
         "token": OK,
-        "privacy mode": WARN,  # BotFather's default; the bot is an admin, so it sees enough
+        "privacy mode": OK,  # BotFather's default, harmless: an admin sees every message
         "webhook": OK,
         "database": OK,
         "community group": OK,
@@ -105,7 +105,18 @@ async def test_an_unreachable_bot_api_fails(good: Settings, api: FakeBotAPI) -> 
 async def test_privacy_mode_off_passes(good: Settings, api: FakeBotAPI) -> None:
     me = {**api._api_getMe({}), "can_read_all_group_messages": True}
     api.respond("getMe", lambda _p: (200, {"ok": True, "result": me}))
-    assert (await run(good, api))["privacy mode"].status == OK
+    api.bot_member = {"status": "member"}
+    check = (await run(good, api))["privacy mode"]
+    assert (check.status, check.found) == (OK, "off: the bot can read the group's plain messages")
+
+
+async def test_privacy_mode_on_is_a_warning_unless_the_bot_is_admin(
+    good: Settings, api: FakeBotAPI
+) -> None:
+    assert (await run(good, api))["privacy mode"].found.startswith("on, but the bot is an admin")
+    api.bot_member = {"status": "member"}
+    check = (await run(good, api))["privacy mode"]
+    assert (check.status, "not plain questions" in check.found) == (WARN, True)
 
 
 def webhook_info(**fields: Any) -> Any:

@@ -7,14 +7,19 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.app import AnyApp
 from bot.deps import app_deps
-from bot.runtime.fakeapi import FakeBotAPI
-from bot.runtime.metrics import Metrics, MetricsServer, wsgi_app
+from bot.features import announcements as ann
+from bot.runtime.fakeapi import GROUP_ID, FakeBotAPI
+from bot.runtime.metrics import Metrics, MetricsServer, asgi_apps, wsgi_app
+from handlers import feed as feed_handlers
+from tests.announce_util import NOW, add_at, use_clock
 from tests.test_members import membership
 from tests.test_tips_delivery import T0, Clock, add_subscribers, run_job
 from tests.tg import Driver, pin_clock
@@ -145,3 +150,46 @@ def test_healthz_says_503_when_the_bot_is_not_running() -> None:
     finally:
         served.stop()
     assert status == 503
+
+
+async def test_announcements_blog_posts_and_admin_notes_are_counted_by_kind(
+    app: AnyApp, api: FakeBotAPI, server: MetricsServer
+) -> None:
+    use_clock(app)
+    posted = await add_at(app, NOW)
+    refused = await add_at(app, NOW)
+    context = SimpleNamespace(application=app, job=SimpleNamespace(data=posted.id))
+    await ann.announcement_job(context)  # type: ignore[arg-type]
+    api.fail("sendMessage", 403, "Forbidden: bot was kicked from the supergroup chat")
+    context.job.data = refused.id
+    await ann.announcement_job(context)  # type: ignore[arg-type]
+    await feed_handlers.post(app.bot, app_deps(app), GROUP_ID, "New on the blog", "https://b.x/1")
+    after = await scrape(server)
+    assert value(after, "fibrobot_messages_sent_total", kind="announcement") == 1
+    assert value(after, "fibrobot_messages_sent_total", kind="admin_note") == 1  # the refusal
+    assert value(after, "fibrobot_messages_sent_total", kind="blog_post") == 1
+    assert value(after, "fibrobot_messages_sent_total", kind="answer") == 0
+    assert value(after, "fibrobot_telegram_errors_total", kind="403") == 1
+
+
+async def test_the_webhook_server_gets_the_same_metrics_as_asgi_apps(app: AnyApp) -> None:
+    apps = asgi_apps(app_deps(app).metrics, lambda: app.running)
+    app_deps(app).metrics.updates.labels("message").inc()
+
+    async def call(path: str) -> tuple[int, bytes]:
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": path, "query_string": b"", "headers": []}
+        await apps[path](scope, receive, send)
+        return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+    status, body = await call("/metrics")
+    assert status == 200
+    assert b'fibrobot_updates_total{type="message"} 1.0' in body
+    assert await call("/healthz") == (200, b"ok\n")

@@ -102,11 +102,24 @@ class Doctor:
         group = await self._database()
         if me is not None and self.bot is not None:
             await self._group(self.bot, me, group)
+            self._privacy_as_admin()
         self.checks.append(await asyncio.to_thread(content, self.settings))
         self.checks.append(await feed(self.settings))
         self.checks.append(time_zone(self.settings))
         self.checks.append(role(self.role))
         return self.checks
+
+    def _privacy_as_admin(self) -> None:
+        """Privacy mode does not hide anything from an administrator: then it is fine."""
+        names = {check.name: index for index, check in enumerate(self.checks)}
+        if "bot is admin" not in names or "privacy mode" not in names:
+            return
+        index = names["privacy mode"]
+        is_admin = self.checks[names["bot is admin"]].status == OK
+        if is_admin and self.checks[index].status == WARN:
+            self.checks[index] = ok(
+                "privacy mode", "on, but the bot is an admin of the group, so it sees all"
+            )
 
     async def _token(self) -> User | None:
         if self.bot is None:
