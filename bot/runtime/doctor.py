@@ -43,6 +43,7 @@ from bot.storage import db
 OK, FAIL, WARN = "ok", "fail", "warning"
 # Updates waiting for the bot; more than this after a restart means it was down a while.
 PENDING_WARNING = 100
+DB_TIMEOUT = 10  # seconds to wait for a PostgreSQL server
 ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
@@ -323,7 +324,9 @@ def database(url: str) -> tuple[Check, bool]:
                 False,
             )
     heads = set(ScriptDirectory.from_config(db.alembic_config(url)).get_heads())
-    engine = create_sync_engine(db.sync_url(url))
+    # A server that does not answer should not keep the volunteer waiting for minutes.
+    wait = {"connect_timeout": DB_TIMEOUT} if parsed.get_backend_name() == "postgresql" else {}
+    engine = create_sync_engine(db.sync_url(url), connect_args=wait)
     try:
         with engine.connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())
