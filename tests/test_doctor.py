@@ -303,3 +303,17 @@ async def test_doctor_is_for_admins_only(member: Driver, api: FakeBotAPI) -> Non
     reply = only(await member.send("/doctor"))
     assert "token" not in reply.text
     assert not api.sent("getWebhookInfo")
+
+
+@pytest.mark.postgres
+async def test_a_migrated_postgresql_database_passes(postgres_url: str, good: Settings) -> None:
+    settings = with_(good, database_url=postgres_url)
+    db.upgrade(postgres_url)
+    try:
+        migrated = (await run(settings, None))["database"]
+        db.downgrade(postgres_url, "0004")
+        older = (await run(settings, None))["database"]
+    finally:
+        db.downgrade(postgres_url, "base")
+    assert (migrated.status, migrated.found.startswith("reachable, migrated to")) == (OK, True)
+    assert older.status == WARN
