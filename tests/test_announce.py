@@ -303,9 +303,11 @@ async def test_a_draft_left_alone_times_out(app: AnyApp, api: FakeBotAPI) -> Non
 
 def test_the_group_limit_of_20_messages_a_minute_is_configured(settings: Any) -> None:
     from bot.app import build_application
+    from bot.runtime.metrics import MeteredLimiter
 
-    limiter = build_application(settings, FakeBotAPI()).bot.rate_limiter
-    assert limiter is not None
+    metered = build_application(settings, FakeBotAPI()).bot.rate_limiter
+    assert isinstance(metered, MeteredLimiter)  # counts for /metrics, around PTB's limiter
+    limiter = metered.inner
     assert (limiter._group_max_rate, limiter._group_time_period) == (20, 60)  # type: ignore[attr-defined]
 
 

@@ -275,6 +275,8 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "stats_chart_left": frozenset(),
     "stats_chart_faq": frozenset(),
     "stats_chart_caption": frozenset(),
+    "doctor_private_only": frozenset(),
+    "doctor_header": frozenset(),
     # Daily tips
     "tips_ask_time": frozenset(),
     "tips_ask_zone": frozenset({"time"}),
