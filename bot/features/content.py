@@ -192,6 +192,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "when_unknown": frozenset(),
     "when_no_time": frozenset({"example"}),
     "when_no_day": frozenset({"time"}),
+    "when_bare_hour": frozenset({"hour"}),
     "when_day_unknown": frozenset({"word"}),
     "when_span_unit": frozenset({"number"}),
     "when_span_and_time": frozenset({"span"}),

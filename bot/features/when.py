@@ -52,6 +52,8 @@ CRON_FIELD = re.compile(r"^[0-9a-z*/,\-]+$")
 TIME_OF_DAY = re.compile(r"\b\d{1,2}(:\d{2})?\s*(am|pm)\b|\b\d{1,2}:\d{2}\b|\bnoon\b|\bmidnight\b")
 ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\b")
 SLASH_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]\d{2,4}\b")
+# "tomorrow at 9": 9:00 or 21:00? An hour alone is asked again, never guessed.
+BARE_HOUR = re.compile(r"(?:^|\s)(?:at\s+)?(?P<hour>\d{1,2})$")
 CLOCK_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
 DAY_WORD = r"(mon|tue|wed|thu|fri|sat|sun)[a-z]*"
 # Example time of day put into hints ("every monday" -> "every monday 9:00").
@@ -172,6 +174,7 @@ def parse_date(text: str, now: datetime, zone: ZoneInfo) -> datetime:
         raise WhenError("when_unknown")
     clock = TIME_OF_DAY.search(text)
     if clock is None:
+        _refuse_a_bare_hour(text)
         raise _no_time_or_unknown(text, now, zone)
     if text.removeprefix("at ") == clock.group(0):
         raise WhenError("when_no_day", time=clock.group(0))
@@ -192,6 +195,13 @@ def _dateparser(text: str, now: datetime, zone: ZoneInfo) -> datetime | None:
     local_now = now.astimezone(zone).replace(tzinfo=None)
     settings = {"RELATIVE_BASE": local_now, "PREFER_DATES_FROM": "future"}
     return dateparser.parse(text, languages=["en"], settings=settings)
+
+
+def _refuse_a_bare_hour(text: str) -> None:
+    """Raise ``when_bare_hour`` for "tomorrow at 9", naming the hour typed."""
+    bare = BARE_HOUR.search(text)
+    if bare is not None and int(bare.group("hour")) < 24 and not ISO_DATE.fullmatch(text):
+        raise WhenError("when_bare_hour", hour=bare.group("hour"))
 
 
 def _no_time_or_unknown(text: str, now: datetime, zone: ZoneInfo) -> WhenError:
@@ -454,6 +464,7 @@ def _day(word: str) -> str:
 
 def time_of_day(text: str) -> tuple[int, int]:
     """Hour and minute of ``9:00``, ``18:30``, ``6pm``, ``noon``."""
+    _refuse_a_bare_hour(text.strip())
     if not TIME_OF_DAY.fullmatch(text.strip()) or not valid_clock_times(text):
         raise WhenError("when_unknown")
     parsed = dateparser.parse(text, languages=["en"])
