@@ -11,6 +11,8 @@ import yaml
 
 from bot.features.content import FaqEntry, FaqFile
 from bot.features.matching import STOP_WORDS, FaqMatcher, MatchResult, normalise, places
+from bot.features.text import escape
+from tests.tg import Driver, only
 
 FAQ_PATH = Path(__file__).resolve().parent.parent / "content" / "faq.yaml"
 
@@ -504,3 +506,24 @@ def test_median_match_time_is_well_under_a_millisecond(matcher: FaqMatcher) -> N
     ]
     median = statistics.median(per_query)
     assert median < 0.0005, f"median {median * 1e6:.0f} µs per query"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer_from", "must_say"),
+    [
+        ("what does MSC mean", "stem-cell-types", "Mesenchymal stem cells (MSCs)"),
+        ("umbilical cord cells vs my own fat", "stem-cell-types", "fat tissue"),
+        ("why do i hurt everywhere", "what-is-fibromyalgia", "pain spread across the body"),
+        ("is this approved in europe", "approval", "US FDA only"),
+        ("can it make me worse", "risks", "rare complications"),
+        ("where can i get stem cell treatment in mexico", "risks", "scientific oversight"),
+    ],
+)
+async def test_the_issue_questions_get_their_answer_through_faq(
+    member: Driver, entries: tuple[FaqEntry, ...], question: str, answer_from: str, must_say: str
+) -> None:
+    reply = only(await member.send(f"/faq {question}"))
+    by_id = {entry.id: entry for entry in entries}
+    assert escape(by_id[answer_from].question) in reply.text
+    assert must_say in reply.text
+    assert by_id["what-are-stem-cells"].question not in reply.text
