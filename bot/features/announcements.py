@@ -31,7 +31,7 @@ from bot.features.community import community_chat_id, follow_migration
 from bot.features.content import Content, Post
 from bot.features.sending import ADMIN_NOTE, ANNOUNCEMENT, sending
 from bot.features.text import escape
-from bot.features.when import When, cron_trigger, parse_when
+from bot.features.when import When, cron_trigger, parse_when, show
 from bot.storage.models import Announcement, PostState, ScheduleChange
 
 log = logging.getLogger(__name__)
@@ -64,8 +64,7 @@ def post_job_name(post_id: str) -> str:
 
 def show_time(moment: datetime, zone: ZoneInfo) -> str:
     """A time as admins read it, in the community zone: ``Tue 1 Dec 2026, 18:00``."""
-    local = moment.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+    return show(moment, zone)
 
 
 def occurrence(now: datetime) -> datetime:
