@@ -32,6 +32,7 @@ from bot.deps import Context, Deps, app_deps, get_deps
 from bot.features import members
 from bot.features.admins import admin_only
 from bot.features.community import community_chat_id
+from bot.features.sending import WELCOME, sending
 from bot.storage.models import WelcomeMessage
 from handlers import faq
 from handlers.common import bot_link, reply
@@ -119,9 +120,10 @@ async def welcome(context: Context, chat_id: int, first_names: list[str]) -> Non
         previous = await members.posted_welcomes(session, chat_id)
     text = welcome_text(deps, first_names)
     try:
-        message = await context.bot.send_message(
-            chat_id, text, reply_markup=welcome_markup(deps, context)
-        )
+        with sending(WELCOME):
+            message = await context.bot.send_message(
+                chat_id, text, reply_markup=welcome_markup(deps, context)
+            )
     except TelegramError as exc:
         log.warning("Could not welcome newcomers in chat %s: %s", chat_id, type(exc).__name__)
         return
