@@ -125,10 +125,11 @@ async def test_an_admin_announces_out_of_the_box(console: Console) -> None:
 
 
 async def test_every_admin_command_answers_an_admin(console: Console) -> None:
-    shown = await say(console, ":admin", "/scheduled", "/stats")
+    shown = await say(console, ":admin", "/scheduled", "/stats", "/doctor")
     assert REFUSAL not in shown
     assert "Scheduled posts" in shown
     assert "Community statistics" in shown
+    assert "community group: Fibro community" in shown, "/doctor sees the console's group"
     shown = await say(console, ":group", "/setup")
     assert "already the community group" in shown
 
