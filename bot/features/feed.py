@@ -21,6 +21,7 @@ import httpx
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.features import cadence
 from bot.features.content import Content, check_url
 from bot.features.text import MESSAGE_LIMIT, escape
 from bot.storage.models import FeedEntry, FeedState
@@ -314,28 +315,35 @@ def backoff(failures: int, poll: timedelta) -> timedelta:
     return min(poll * 2 ** min(failures, 16), max(MAX_BACKOFF, poll))
 
 
-def is_due(state: FeedState, now: datetime) -> bool:
-    """True when the feed should be polled now (never polled, or its next time has come)."""
-    return state.next_poll_at is None or state.next_poll_at <= now
+def is_due(state: FeedState, now: datetime, tick: timedelta) -> bool:
+    """True when a poll job that runs every ``tick`` should read the feed at ``now``.
+
+    Never polled, or its next time comes before the job's next run (see bot.features.cadence).
+    """
+    return cadence.is_due(state.next_poll_at, now, tick)
 
 
 def record_success(
-    state: FeedState, fetched: Fetched | None, now: datetime, poll: timedelta
+    state: FeedState, fetched: Fetched | None, began: datetime, poll: timedelta
 ) -> None:
-    """A poll worked: keep the new validators and come back after the normal interval."""
+    """A poll that began at ``began`` worked: keep the new validators, come back ``poll`` later.
+
+    Counted from when the poll began, not when it ended, so a slow fetch does not shift
+    every later poll.
+    """
     if fetched is not None and fetched.body is not None:
         state.etag, state.last_modified = fetched.etag, fetched.last_modified
     state.failures = 0
-    state.last_polled_at = now
-    state.next_poll_at = now + poll
+    state.last_polled_at = began
+    state.next_poll_at = began + poll
 
 
-def record_failure(state: FeedState, now: datetime, poll: timedelta) -> timedelta:
-    """A poll failed: count it and wait longer before the next try; returns the wait."""
+def record_failure(state: FeedState, began: datetime, poll: timedelta) -> timedelta:
+    """A poll that began at ``began`` failed: count it and wait longer; returns the wait."""
     state.failures += 1
-    state.last_polled_at = now
+    state.last_polled_at = began
     wait = backoff(state.failures, poll)
-    state.next_poll_at = now + wait
+    state.next_poll_at = began + wait
     return wait
 
 
