@@ -135,7 +135,8 @@ async def fetch_articles(
     fetched = await feed.fetch(url, etag, modified, deps.settings.feed_timeout_seconds)
     if fetched.body is None:
         return fetched, None
-    return fetched, await asyncio.to_thread(feed.parse, fetched.body)
+    articles = await asyncio.to_thread(feed.parse, fetched.body, url, fetched.content_type)
+    return fetched, articles
 
 
 async def note_failure(deps: Deps, url: str, began: datetime, error: Exception) -> None:

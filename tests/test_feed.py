@@ -352,7 +352,7 @@ def test_an_entry_without_a_title_is_named_by_its_link() -> None:
 async def test_an_unexpected_error_is_raised_once_then_backed_off(
     app: AnyApp, server: FeedServer, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(_body: bytes) -> list[Any]:
+    def broken(*_args: object) -> list[Any]:
         raise RuntimeError("a bug")
 
     monkeypatch.setattr("bot.features.feed.parse", broken)
