@@ -387,9 +387,9 @@ async def unseen(
             or_(FeedEntry.entry_key.in_(keys), FeedEntry.link_key.in_(links)),
         )
     )
-    seen_keys: set[str | None] = set()
+    seen_keys: set[str] = set()
     for entry_key, link_key in rows:
-        seen_keys.update((entry_key, link_key))
+        seen_keys.update(key for key in (entry_key, link_key) if key)
     return [a for a in articles if a.key not in seen_keys and a.link_key not in seen_keys]
 
 
