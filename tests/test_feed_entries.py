@@ -16,6 +16,7 @@ import pytest
 from bot.app import AnyApp
 from bot.config import Settings
 from bot.deps import app_deps
+from bot.features.feed import parse
 from bot.runtime.fakeapi import GROUP_ID, FakeBotAPI
 from bot.storage.models import utcnow
 from handlers.feed import POLL_JOB, poll_once
@@ -277,3 +278,14 @@ async def test_a_body_naming_a_local_file_is_not_read_from_disk(
     blog.serve("/feed.xml", str(local))
     assert (await poll_once(app)).status == "failed", "not a feed"
     assert api.sent() == []
+
+
+def test_an_entry_with_nothing_to_show_is_left_out_and_one_without_title_is_named() -> None:
+    document = rss_doc(
+        '<item><guid isPermaLink="false">empty</guid><title></title>'
+        "<description></description></item>"
+        '<item><guid isPermaLink="false">no-title</guid>'
+        "<description>&lt;p&gt;Only a summary&lt;/p&gt;</description></item>"
+    )
+    [article] = parse(document.encode(), "https://blog.example.org/feed.xml")
+    assert article.title == "Only a summary", "never an empty bold title"

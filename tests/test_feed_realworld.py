@@ -7,6 +7,7 @@ what is odd about each) and are read from there, never copied. Each one is serve
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ import pytest
 from bot.app import AnyApp
 from bot.config import PROJECT_DIR, Settings
 from bot.deps import app_deps
-from bot.features.feed import Article, article_html, parse
+from bot.features.feed import MAX_GATHERED, Article, article_html, gathered_html, parse, plan
 from bot.features.text import escape
 from bot.runtime.fakeapi import GROUP_ID, FakeBotAPI
 from handlers.feed import POLL_JOB, poll_once, post
@@ -197,6 +198,14 @@ async def test_a_real_feed_reaches_the_group_as_its_author_wrote_it(
 
     for each in articles:
         await check_posted(app, api, each)
+    check_gathered(plan(articles, first_poll=False).gathered)
+
+
+def check_gathered(articles: list[Article]) -> None:
+    """Older new articles, listed in one message: each title exact, each linked."""
+    text = gathered_html("<b>More</b>", [(a.title, a.link) for a in articles])
+    for article in articles[-MAX_GATHERED:]:
+        assert f'<a href="{html.escape(article.link)}">{escape(article.title)}</a>' in text
 
 
 async def check_posted(app: AnyApp, api: FakeBotAPI, article: Article) -> None:

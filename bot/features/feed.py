@@ -482,9 +482,10 @@ def record_failure(state: FeedState, began: datetime, poll: timedelta) -> timede
 
 def article_html(content: Content, article: Article) -> str:
     """The post of one article: its escaped title and summary in the content's template."""
-    return content.text(
+    text = content.text(
         "feed_article", title=escape(article.title), summary=escape(article.summary)
     )
+    return text.rstrip()  # a video-only post has no summary: no blank lines after the title
 
 
 def gathered_html(header: str, items: list[tuple[str, str]]) -> str:
