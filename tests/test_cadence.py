@@ -25,6 +25,7 @@ from bot.storage.models import TipDelivery
 from handlers.feed import POLL_JOB, poll_once, tick
 from handlers.subscribe import delivery_job
 from tests.feedserver import FeedServer, Item, feed_server, items, rss
+from tests.tg import pin_clock
 
 T0 = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)  # 10:00 in Madrid
 SLOW_FEED = 0.05  # seconds the blog takes to answer: a poll takes time, like a real one
@@ -61,12 +62,7 @@ def settings(settings: Settings, server: FeedServer) -> Settings:
 @pytest.fixture
 def clock(app: AnyApp) -> RunningClock:
     """The application's clock; the real jobs are paused, the test runs them on its grid."""
-    running = RunningClock(T0)
-    app_deps(app).clock = running
-    assert app.job_queue is not None
-    for job in app.job_queue.jobs():
-        job.pause()
-    return running
+    return pin_clock(app, RunningClock(T0))
 
 
 def group_posts(api: FakeBotAPI) -> list[str]:
