@@ -96,6 +96,25 @@ async def test_a_plain_text_title_shows_every_character_the_author_wrote(
     assert "<b>I &lt;3 &lt;b&gt; &amp; co</b>" in text, "the <b> was lost"
 
 
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("Why &lt;b&gt; and &lt;/b&gt; are not semantic", "Why &lt;b&gt; and &lt;/b&gt; are"),
+        ("What&amp;#8217;s new", "What’s new"),  # escaped twice by the blog: decoded
+    ],
+    ids=["tags-as-text", "twice-escaped"],
+)
+async def test_an_rss_title_that_looks_like_html_keeps_its_tags_as_text(
+    app: AnyApp, api: FakeBotAPI, blog: FeedServer, written: str, shown: str
+) -> None:
+    blog.serve(
+        "/feed.xml",
+        rss_doc(f"<item><title>{written}</title><link>https://b.example/1</link></item>"),
+    )
+    text, _ = await first_post(app, api)
+    assert f"<b>{shown}" in text
+
+
 async def test_html_titles_and_summaries_are_decoded_once(
     app: AnyApp, api: FakeBotAPI, blog: FeedServer
 ) -> None:

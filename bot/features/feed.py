@@ -238,10 +238,19 @@ def article_link(entry: Any, base: str) -> str:
     return ""
 
 
-def title_of(entry: Any) -> str:
-    """The entry's title as its author wrote it."""
+def title_of(entry: Any, *, atom: bool) -> str:
+    """The entry's title as its author wrote it.
+
+    Atom says whether a title is text or HTML. RSS does not: feedparser guesses HTML when the
+    title holds a closing tag or a character reference. There only the references are decoded
+    (a twice-escaped ``What&amp;#8217;s``), and tags stay what the author typed: a title
+    about ``<b> and </b>`` keeps them.
+    """
     detail = entry.get("title_detail") or {}
-    return text_of(str(entry.get("title") or ""), detail.get("type"))
+    title, kind = str(entry.get("title") or ""), detail.get("type")
+    if not atom and kind != "text/plain":
+        return one_line(html.unescape(title))
+    return text_of(title, kind)
 
 
 def summary_of(entry: Any) -> str:
@@ -266,11 +275,11 @@ class _Entry:
     published: datetime | None
 
 
-def _read(entry: Any, base: str) -> _Entry:
+def _read(entry: Any, base: str, atom: bool) -> _Entry:
     return _Entry(
         ident=str(entry.get("id") or "").strip(),
         link=article_link(entry, base),
-        title=title_of(entry),
+        title=title_of(entry, atom=atom),
         summary=summary_of(entry),
         published=_published(entry),
     )
@@ -330,7 +339,8 @@ def parse(body: bytes, url: str = "", content_type: str | None = None) -> list[A
         headers["content-type"] = content_type
     # A stream, never bytes: feedparser opens bytes naming a local path as a file.
     parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
-    entries = [_read(entry, url) for entry in parsed.entries]
+    atom = str(parsed.get("version") or "").startswith("atom")
+    entries = [_read(entry, url, atom) for entry in parsed.entries]
     counts = Counter(e.link for e in entries if e.link and not e.ident)
     shared = {link for link, n in counts.items() if n > 1}
     articles: dict[str, Article] = {}
