@@ -211,18 +211,27 @@ async def test_feedburner_orig_link_is_preferred_to_its_redirect(
     assert button == "https://blog.example.org/2026/01/post-7.html"
 
 
-async def test_a_link_with_spaces_or_accents_is_percent_encoded_not_dropped(
-    app: AnyApp, api: FakeBotAPI, blog: FeedServer
+@pytest.mark.parametrize(
+    ("written", "button"),
+    [
+        ("https://blog.example.org/artículo 1", "https://blog.example.org/art%C3%ADculo%201"),
+        (
+            "https://blog.café.fr/fatigue?q=sueño",
+            "https://blog.xn--caf-dma.fr/fatigue?q=sue%C3%B1o",
+        ),
+    ],
+    ids=["path", "host"],
+)
+async def test_a_link_with_spaces_or_accents_is_encoded_not_dropped(
+    app: AnyApp, api: FakeBotAPI, blog: FeedServer, written: str, button: str
 ) -> None:
     blog.serve(
         "/feed.xml",
         rss_doc(
-            "<item><title>T</title><link>https://blog.example.org/artículo 1</link>"
-            "<description>x</description></item>"
+            f"<item><title>T</title><link>{written}</link><description>x</description></item>"
         ),
     )
-    _, button = await first_post(app, api)
-    assert button == "https://blog.example.org/art%C3%ADculo%201"
+    assert (await first_post(app, api))[1] == button
 
 
 # --- Recognising entries without guid ------------------------------------------------------

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import feedparser
 import httpx
@@ -219,13 +219,18 @@ def absolute_link(raw: object, base: str) -> str:
     """An entry's link made absolute against ``base``; "" unless it is a usable http(s) URL.
 
     feedparser already resolves links against ``xml:base`` and the feed's address; this also
-    covers what it leaves relative, and percent-encodes spaces and non-ASCII characters,
-    which Telegram's URL buttons refuse.
+    covers what it leaves relative, writes a non-ASCII host in punycode and percent-encodes
+    spaces and non-ASCII characters, which Telegram's URL buttons refuse.
     """
     text = str(raw or "").strip()
     if not text:
         return ""
-    link = quote(urljoin(base, text), safe=URL_SAFE)
+    parts = urlsplit(urljoin(base, text))
+    try:
+        host = parts.netloc.encode("idna").decode("ascii")  # blog.café.fr: punycode
+    except UnicodeError:
+        return ""
+    link = quote(urlunsplit(parts._replace(netloc=host)), safe=URL_SAFE)
     return link if check_url(link) is None else ""
 
 
