@@ -343,7 +343,10 @@ def parse(body: bytes, url: str = "", content_type: str | None = None) -> list[A
     if content_type:
         headers["content-type"] = content_type
     # A stream, never bytes: feedparser opens bytes naming a local path as a file.
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    # Links inside the HTML are never shown (only its text is): not worth resolving.
+    parsed = feedparser.parse(
+        io.BytesIO(body), response_headers=headers, resolve_relative_uris=False
+    )
     atom = str(parsed.get("version") or "").startswith("atom")
     entries = [_read(entry, url, atom) for entry in parsed.entries]
     counts = Counter(e.link for e in entries if e.link and not e.ident)
