@@ -133,6 +133,14 @@ async def _read_limited(response: httpx.Response) -> bytes:
 # --- Parsing -------------------------------------------------------------------------------
 
 
+# HTML elements that sit inside a line of text: their tags never separate two words.
+INLINE_TAGS = frozenset((
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "tt", "u", "var",
+    "wbr",
+))  # fmt: skip
+
+
 class _TextOnly(HTMLParser):
     """Collects the text of an HTML fragment, dropping tags, scripts and styles."""
 
@@ -145,13 +153,18 @@ class _TextOnly(HTMLParser):
         """Hide what scripts and styles contain; keep paragraphs apart."""
         if tag in ("script", "style"):
             self._hidden += 1
-        self.parts.append(" ")
+        self._between(tag)
 
     def handle_endtag(self, tag: str) -> None:
         """End of a hidden block."""
         if tag in ("script", "style") and self._hidden:
             self._hidden -= 1
-        self.parts.append(" ")
+        self._between(tag)
+
+    def _between(self, tag: str) -> None:
+        # Blocks (paragraphs, line breaks, list items) part words; "the <b>3</b>rd" does not.
+        if tag not in INLINE_TAGS:
+            self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
         """Keep visible text."""
