@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from bot.deps import app_deps
 from bot.features.feed import MAX_GATHERED, Article, article_html, gathered_html, parse, plan
 from bot.features.text import escape
 from bot.runtime.fakeapi import GROUP_ID, FakeBotAPI
+from bot.storage.models import utcnow
 from handlers.feed import POLL_JOB, poll_once, post
 from tests.feedserver import FeedServer, feed_server
 
@@ -188,6 +190,8 @@ async def test_a_real_feed_reaches_the_group_as_its_author_wrote_it(
 
     assert (await poll_once(app)).posted == 1, "a new feed: its newest article only"
     assert escape(articles[0].title) in api.sent()[-1].text
+    app_deps(app).clock = lambda: utcnow() + timedelta(minutes=31)
+    assert (await poll_once(app)).posted == 0, "the same feed again: every article recognised"
 
     [article] = [a for a in articles if a.title == expect.title][:1]
     assert article.link == expected_link(expect, server)
