@@ -371,8 +371,9 @@ def parse(body: bytes, url: str = "", content_type: str | None = None) -> list[A
             articles[article.key] = article
     # feedparser reads what it can of a damaged feed; with nothing usable, it is broken.
     if not articles and (parsed.bozo or not parsed.version):
+        what = "malformed feed" if parsed.version else "not an RSS or Atom feed"
         reason = parsed.get("bozo_exception")
-        raise FeedError(f"malformed feed: {reason or 'not an RSS or Atom feed'}")
+        raise FeedError(f"{what}: {reason}" if reason else what)
     return newest_first(list(articles.values()))
 
 
