@@ -10,6 +10,7 @@ from bot.deps import Deps
 from bot.features.admins import refresh_on_member_change
 from handlers import (
     announce,
+    ask,
     faq,
     feed,
     help,
@@ -43,9 +44,14 @@ def register_all(application: AnyApp, deps: Deps) -> None:
     setup.register(application)
     announce.register(application, deps)
     feed.register(application, deps)
+    # After announce, whose flow may run in the admins' chat too: /ask's admin side.
+    ask.register(application, deps)
     # After faq: its "faq-<topic>" deep links are checked before the welcome's plain "faq".
     members.register(application, deps)
     stats.register(application)
+    # A member writing to the admins: their messages go there, not to the tips' typed
+    # answers or the FAQ below.
+    ask.register_member_messages(application)
     # Daily tips, then /mydata and /forget (which use the tips' open questions).
     subscribe.register(application, deps)
     privacy.register(application, deps)
