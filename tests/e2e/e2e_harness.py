@@ -363,17 +363,24 @@ class ChatClient:
         return out
 
     # ------------------------------------------------------------------ actions
-    def send(self, text: str) -> None:
-        """Send ``text`` as this user; a leading /command gets its bot_command entity."""
+    def send(self, text: str | None, **extra: Any) -> None:
+        """Send ``text`` as this user; a leading /command gets its bot_command entity.
+
+        ``extra`` adds Message fields the client cannot otherwise set (a ``photo``, a
+        ``voice``, ``message_thread_id``, ``reply_to_message``...); the emulator passes
+        them through to the bot. ``text`` None sends no text (a photo alone).
+        """
         self._mark()
         message: dict[str, Any] = {
             "botToken": BOT_TOKEN,
             "from": self.user,
             "chat": self.chat,
             "date": int(time.time()),
-            "text": text,
+            **extra,
         }
-        if text.startswith("/"):
+        if text is not None:
+            message["text"] = text
+        if text is not None and text.startswith("/"):
             length = len(text.split(maxsplit=1)[0])
             message["entities"] = [{"offset": 0, "length": length, "type": "bot_command"}]
         post_json(f"{self.env.emulator.url}/sendMessage", message)
