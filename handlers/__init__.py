@@ -10,6 +10,7 @@ from bot.deps import Deps
 from bot.features.admins import refresh_on_member_change
 from handlers import (
     announce,
+    announce_edit,
     ask,
     faq,
     feed,
@@ -43,6 +44,7 @@ def register_all(application: AnyApp, deps: Deps) -> None:
     links.register(application)
     setup.register(application)
     announce.register(application, deps)
+    announce_edit.register(application)
     feed.register(application, deps)
     # After announce, whose flow may run in the admins' chat too: /ask's admin side.
     ask.register(application, deps)

@@ -27,6 +27,7 @@ from bot.runtime.fakeapi import ADMIN_ID, BOT_USERNAME, GROUP_ID, ApiCall, FakeB
 MEMBER_ID = 1001
 # The admins' chat for /ask when ADMIN_CHAT_ID is not set: a plain group in the fake API.
 CONSOLE_ADMIN_CHAT = -1000000000042
+MEDIA = {"sendPhoto": "a picture", "sendDocument": "a file", "sendVideo": "a video"}
 CONSOLE_HELP = """Console commands:
   :private   talk to the bot in a private chat (the default)
   :group     talk in the community group
@@ -118,7 +119,7 @@ class Console:
         if call.method == "copyMessage":
             self._show_copy(call)
             return
-        if call.method not in ("sendMessage", "editMessageText", "sendPhoto"):
+        if call.method not in MEDIA and call.method not in ("sendMessage", "editMessageText"):
             if call.method == "answerCallbackQuery" and call.params.get("text"):
                 self._print(f"  (notice) {call.params['text']}")
             return
@@ -126,8 +127,8 @@ class Console:
         chat = int(call.params["chat_id"])
         where = "" if chat == self.chat_id else f" → chat {chat}"
         self._print(f"\n{label}{where}:")
-        if call.method == "sendPhoto":
-            self._print("  [a picture]")
+        if call.method in MEDIA:
+            self._print(f"  [{MEDIA[call.method]}]")
         for line in plain(call.text).splitlines():
             self._print(f"  {line}")
         self._number_buttons(call, chat, int(call.result["message_id"]))

@@ -187,6 +187,15 @@ class FakeBotAPI(BaseRequest):
         photo = [{"file_id": "photo", "file_unique_id": "p", "width": 800, "height": 400}]
         return self._message(params, photo=photo, caption=params.get("caption", ""))
 
+    def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        document = {"file_id": str(params["document"]), "file_unique_id": "d"}
+        return self._message(params, document=document, caption=params.get("caption", ""))
+
+    def _api_sendVideo(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        video = {"file_id": str(params["video"]), "file_unique_id": "v", "width": 640}
+        video |= {"height": 360, "duration": 5}
+        return self._message(params, video=video, caption=params.get("caption", ""))
+
     def _api_copyMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         chat_id, message_id = int(params["chat_id"]), next(self._ids)
         caption = str(params.get("caption", ""))

@@ -123,6 +123,9 @@ class Announcement(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     thread_id: Mapped[int | None] = mapped_column(BigInteger)
     text_html: Mapped[str] = mapped_column(Text)
+    # A photo, document or video sent with the text, by Telegram's file_id (reused each time).
+    media_kind: Mapped[str | None] = mapped_column(String(8))
+    media_file_id: Mapped[str | None] = mapped_column(String(255))
     pin: Mapped[bool] = mapped_column(Boolean, default=False)
     kind: Mapped[str] = mapped_column(String(8))
     run_at: Mapped[datetime | None] = mapped_column()

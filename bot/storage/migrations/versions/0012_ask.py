@@ -1,4 +1,4 @@
-"""/ask: members' conversations with the admins (topic or header), relayed message ids, blocks.
+"""/ask (members' conversations with the admins, relayed message ids, blocks); announcement media.
 
 Revision ID: 0012
 Revises: 0005
@@ -48,8 +48,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("member_id", name=op.f("pk_ask_blocks")),
     )
 
+    with op.batch_alter_table("announcements") as batch:
+        batch.add_column(sa.Column("media_kind", sa.String(length=8), nullable=True))
+        batch.add_column(sa.Column("media_file_id", sa.String(length=255), nullable=True))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("announcements") as batch:
+        batch.drop_column("media_file_id")
+        batch.drop_column("media_kind")
     op.drop_table("ask_blocks")
     op.drop_index(op.f("ix_ask_messages_at"), table_name="ask_messages")
     op.drop_index(op.f("ix_ask_messages_member_id"), table_name="ask_messages")
