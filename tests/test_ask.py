@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.deps import app_deps
 from bot.runtime.fakeapi import ADMIN_ID, BOT_ID, ApiCall, FakeBotAPI
 from bot.storage.models import AskBlock, AskMessage, AskThread
-from tests.tg import MEMBER_ID, Driver, only, texts
+from tests.tg import MEMBER_ID, Driver, only, pin_clock, texts
 
 ADMIN_CHAT = -1009876543210
 _ids = itertools.count(50_000)
@@ -281,13 +281,14 @@ async def test_past_the_hourly_limit_a_kind_note_and_nothing_reaches_the_admins(
     deps = app_deps(app)
     deps.settings = deps.settings.model_copy(update={"ask_limit_per_hour": 2})
     now = deps.clock()
-    deps.clock = lambda: now
+    clock = pin_clock(app, lambda: now)
     await open_topic(member)
     await member_sends(member, text="two")
     found = await member_sends(member, text="three")
     assert not calls(found, "copyMessage")
     assert texts(found) == [text_of(app, "ask_limit", limit=2)]
-    deps.clock = lambda: now + timedelta(minutes=61)
+    assert clock() == now
+    pin_clock(app, lambda: now + timedelta(minutes=61))
     assert calls(await member_sends(member, text="an hour later"), "copyMessage", ADMIN_CHAT)
 
 
