@@ -15,6 +15,7 @@ from handlers import (
     faq,
     feed,
     help,
+    inline,
     links,
     members,
     privacy,
@@ -42,6 +43,7 @@ def register_all(application: AnyApp, deps: Deps) -> None:
     help.register(application)
     faq.register(application, deps)
     links.register(application)
+    inline.register(application)
     setup.register(application)
     announce.register(application, deps)
     announce_edit.register(application)

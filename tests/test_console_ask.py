@@ -1,4 +1,4 @@
-"""The offline console: a member's /ask reaches the admins' chat and a console admin answers."""
+"""The offline console: /ask reaches the admins and a console admin answers; :inline."""
 
 from __future__ import annotations
 
@@ -37,3 +37,10 @@ async def test_answer_before_any_ask_explains_itself(settings: Settings) -> None
     console, shown = await run_lines(settings, ":answer hello")
     assert not console.api.sent("copyMessage")
     assert "nothing to answer yet" in shown
+
+
+async def test_inline_shows_the_results_of_a_query(settings: Settings) -> None:
+    console, shown = await run_lines(settings, ":inline cost")
+    assert console.api.sent("answerInlineQuery")
+    assert "inline results (1):" in shown
+    assert "1. How much does it cost?" in shown

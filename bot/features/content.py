@@ -187,6 +187,12 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "button_prev": frozenset(),
     "button_read_more": frozenset(),
     "button_emergency": frozenset(),
+    # Inline mode (handlers/inline.py).
+    "button_open_in_bot": frozenset(),
+    "inline_no_match_title": frozenset(),
+    "inline_no_match_description": frozenset(),
+    "inline_no_match_text": frozenset({"query", "bot"}),
+    "inline_crisis_title": frozenset(),
     # /ask (handlers/ask.py).
     "button_ask": frozenset(),
     "ask_prompt": frozenset(),

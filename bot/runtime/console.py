@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import html
 import itertools
+import json
 import re
 import sys
 import time
@@ -34,6 +35,7 @@ CONSOLE_HELP = """Console commands:
   :member    act as an ordinary member (the default)
   :admin     act as a community admin
   :answer T  as an admin, answer the last /ask message with the text T
+  :inline Q  the inline results of @bot Q, as Telegram would list them
   :quit      leave (so does Ctrl-D, or the end of piped input)
 Anything else is sent to the bot as a message, e.g. /faq cost
 Type the number shown next to a button to press it."""
@@ -119,6 +121,9 @@ class Console:
         if call.method == "copyMessage":
             self._show_copy(call)
             return
+        if call.method == "answerInlineQuery":
+            self._show_inline(call)
+            return
         if call.method not in MEDIA and call.method not in ("sendMessage", "editMessageText"):
             if call.method == "answerCallbackQuery" and call.params.get("text"):
                 self._print(f"  (notice) {call.params['text']}")
@@ -144,6 +149,16 @@ class Console:
         self._print(f"\nbot → {where}, a copy of:")
         self._print(f"  {typed}" if typed else "  [a message]")
 
+    def _show_inline(self, call: ApiCall) -> None:
+        results = call.params.get("results") or []
+        if isinstance(results, str):
+            results = json.loads(results)
+        self._print(f"\ninline results ({len(results)}):")
+        for number, result in enumerate(results, 1):
+            self._print(f"  {number}. {result.get('title', '')}")
+            if result.get("description"):
+                self._print(f"     {result['description']}")
+
     def _number_buttons(self, call: ApiCall, chat_id: int, message_id: int) -> None:
         for button in call.buttons:
             number = next(self.state.button_numbers)
@@ -162,6 +177,9 @@ class Console:
         """Act on one line; False when the console should stop."""
         line = line.strip()
         if not line:
+            return True
+        if line.lower().startswith(":inline"):
+            await self._inline(line[len(":inline") :].strip())
             return True
         if line.lower().startswith(":answer"):
             await self._answer(line[len(":answer") :].strip())
@@ -187,6 +205,14 @@ class Console:
             return True
         self._print(f"(now in the {self.where()})")
         return True
+
+    async def _inline(self, query: str) -> None:
+        """The member types ``@bot <query>`` in the current chat."""
+        chat_type = "sender" if self.state.private else "supergroup"
+        inline = {"id": str(next(self.state.update_ids)), "from": self._user(), "query": query}
+        inline |= {"offset": "", "chat_type": chat_type}
+        data = {"update_id": next(self.state.update_ids), "inline_query": inline}
+        await self.app.process_update(Update.de_json(data, self.app.bot))
 
     async def _answer(self, text: str) -> None:
         """An admin's reply, in the admins' chat, to the last message /ask passed on."""

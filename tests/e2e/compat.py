@@ -148,6 +148,7 @@ class CompatProxy:
         # Members' messages as the bot received them, so copyMessage can copy them (GAP 8).
         self._user_messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._next_topic_id = 1000
+        self._inline_queries: set[str] = set()  # ids of the inline queries injected (GAP 11)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -441,6 +442,23 @@ class CompatProxy:
             answer["result"] = {"message_id": answer["result"]["message_id"]}
         return status, answer
 
+    def _m_answerInlineQuery(self, token: str, method: str, params: dict[str, Any]) -> Result:
+        # GAP 11: the emulator has no inline mode. Tests inject inline_query updates; the
+        # answer is checked as Telegram checks it, then recorded in the journal.
+        if params.get("inline_query_id") not in self._inline_queries:
+            return _bad_request(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
+        results = _decode(params.get("results", "[]"))
+        if not isinstance(results, list) or len(results) > 50:
+            return _bad_request("RESULTS_TOO_MUCH")
+        result_ids = [str(r.get("id", "")) for r in results]
+        if len(set(result_ids)) != len(result_ids) or not all(
+            0 < len(i.encode()) <= 64 for i in result_ids
+        ):
+            return _bad_request("RESULT_ID_INVALID")
+        return self._ok(True)
+
     def _m_getChat(self, token: str, method: str, params: dict[str, Any]) -> Result:
         # GAP 9: not emulated. The chat as registered by the tests, as a ChatFullInfo.
         chat = self._chat(int(params["chat_id"]))
@@ -532,6 +550,8 @@ class CompatProxy:
         """
         with self._poll_lock:
             self._remember(update)
+            if "inline_query" in update:
+                self._inline_queries.add(str(update["inline_query"]["id"]))
             self._queue(self._pending.setdefault(token, []), dict(update))
 
     def _get_updates(self, token: str, params: dict[str, Any]) -> Result:

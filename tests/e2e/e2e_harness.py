@@ -338,6 +338,7 @@ class ChatClient:
         self._seen: dict[int, tuple[str, str]] = {}
         self._calls_mark = 0
         self.last: BotMessage | None = None
+        self.last_inline: dict[str, Any] = {}
         self._mark()
 
     @staticmethod
@@ -418,6 +419,32 @@ class ChatClient:
                 "date": int(time.time()),
             },
         )
+
+    def inline(self, query: str, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """Type ``@bot <query>`` in this chat: the results the bot answered (GAP 11)."""
+        self._mark()
+        query_id = f"iq{time.monotonic_ns()}"
+        chat_type = "sender" if self.chat["type"] == "private" else self.chat["type"]
+        self.env.inject(
+            {
+                "inline_query": {
+                    "id": query_id,
+                    "from": self.user,
+                    "query": query,
+                    "offset": "",
+                    "chat_type": chat_type,
+                }
+            }
+        )
+
+        def answered() -> Call | None:
+            calls = self.env.proxy.find_calls("answerInlineQuery", self._calls_mark)
+            return next((c for c in calls if c.params.get("inline_query_id") == query_id), None)
+
+        call = wait_until(answered, timeout, "the bot's answerInlineQuery")
+        assert call.ok, f"Telegram would refuse this answer: {call.response}"
+        self.last_inline = call.params
+        return list(json.loads(call.params["results"]))
 
     # ------------------------------------------------------------------ reading
     def wait_for_reply(
