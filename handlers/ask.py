@@ -45,6 +45,8 @@ DEEP_LINK = "ask"
 WINDOW_SECONDS = 30 * 60
 # Telegram's words when a forum topic was deleted, or the chat has no topics.
 THREAD_GONE = ("message thread not found", "topic_deleted", "topic deleted")
+# Telegram's words when the member can no longer be written to.
+MEMBER_GONE = ("chat not found", "user is deactivated", "bot was blocked")
 NOT_A_FORUM = ("not a forum", "chat_not_forum", "forum")
 
 
@@ -170,6 +172,14 @@ async def done_command(update: Update, context: Context) -> None:
     await reply(update, get_deps(context).content.text("ask_done"))
 
 
+async def media_hint(update: Update, context: Context) -> None:
+    """A photo or voice message sent without /ask: offer to pass it to the admins."""
+    button = ask_button(update, context)
+    if button is not None:
+        text = get_deps(context).content.text("ask_media_hint")
+        await reply(update, text, InlineKeyboardMarkup([[button]]))
+
+
 def member_id_of(update: Update) -> int:
     """The member behind an update."""
     return cast(User, update.effective_user).id
@@ -241,7 +251,7 @@ async def relay_to_admins(update: Update, context: Context, message: Message) ->
         copied = await copy_in(context, place, message, member, crisis=crisis)
     except TelegramError as exc:
         log.warning("Could not pass a message to the admins: %s", type(exc).__name__)
-        await reply(update, deps.content.text("ask_unavailable"))
+        await reply(update, deps.content.text("ask_failed"))
         return
     async with deps.transaction() as session:
         where = (copied[0].chat_id, copied[1].message_id)
@@ -392,10 +402,8 @@ async def relay_to_member(context: Context, message: Message, member_id: int) ->
     try:
         sent = await send_to_member(context, message, member_id)
     except (Forbidden, BadRequest) as exc:
-        if isinstance(exc, BadRequest) and "chat not found" not in exc.message.lower():
-            raise
         log.warning("An admin's answer was not delivered: %s", type(exc).__name__)
-        await message.reply_text(deps.content.text("ask_admin_undelivered"))
+        await message.reply_text(undelivered_text(deps, exc))
         return
     async with deps.transaction() as session:
         where = (message.chat_id, message.message_id)
@@ -403,6 +411,13 @@ async def relay_to_member(context: Context, message: Message, member_id: int) ->
     log.info("An admin's answer reached member %s as message %s", member_id, sent.message_id)
     # The member can answer back without typing /ask again.
     asking_of(context).open(member_id)
+
+
+def undelivered_text(deps: Deps, exc: TelegramError) -> str:
+    """Why an answer did not reach the member, for the admin: gone, or Telegram's words."""
+    if isinstance(exc, Forbidden) or any(w in exc.message.lower() for w in MEMBER_GONE):
+        return deps.content.text("ask_admin_undelivered")
+    return deps.content.text("ask_admin_not_copied", error=escape(exc.message))
 
 
 CAPTIONED = ("photo", "video", "voice", "audio", "document", "animation")
@@ -563,8 +578,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], deps: Deps)
 def register_member_messages(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """A member's private messages while /ask is open; before the typed-answer flows and FAQ."""
     asking = cast(Asking, application.bot_data["ask_asking"])
-    application.add_handler(
-        MessageHandler(
-            filters.ChatType.PRIVATE & ~filters.COMMAND & IsAsking(asking), member_message
-        )
-    )
+    private = filters.ChatType.PRIVATE & ~filters.COMMAND
+    application.add_handler(MessageHandler(private & IsAsking(asking), member_message))
+    # A photo or voice message outside /ask: the bot cannot read it, the admins can.
+    application.add_handler(MessageHandler(private & (filters.PHOTO | filters.VOICE), media_hint))

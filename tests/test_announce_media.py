@@ -115,6 +115,8 @@ async def test_a_scheduled_photo_goes_out_at_its_time_by_file_id(
 ) -> None:
     _, confirmed = await announce(app, api, "photo", "Flyer for Friday", "tomorrow 9:00")
     assert not to_group(confirmed)
+    listing = only(await admin(app, api).send("/scheduled"))
+    assert "[photo] Flyer for Friday" in listing.text
     row = await get(app, 1)
     assert row.run_at is not None
     api.clear()

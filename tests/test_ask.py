@@ -389,3 +389,47 @@ async def test_ask_in_the_group_points_to_the_private_chat(member: Driver, app: 
     found = only(await member.in_group().send("/ask"))
     assert found.text == text_of(app, "ask_in_private")
     assert found.buttons[0]["url"].endswith("?start=ask")
+
+
+# --- When things are not there --------------------------------------------------------------
+
+
+async def test_without_an_admin_chat_ask_says_so_and_no_button_is_offered(
+    member: Driver, app: AnyApp
+) -> None:
+    deps = app_deps(app)
+    deps.settings = deps.settings.model_copy(update={"admin_chat_id": None})
+    assert only(await member.send("/ask")).text == text_of(app, "ask_unavailable")
+    hint = only(await member.send("hello there"))
+    assert not any("Ask the admins" in b["text"] for b in hint.buttons)
+
+
+async def test_an_admin_chat_the_bot_cannot_reach_gets_the_member_a_kind_note(
+    member: Driver, forum: FakeBotAPI, app: AnyApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    await member.send("/ask")
+    forum.fail("getChat", 403, "Forbidden: bot was kicked from the supergroup chat")
+    with caplog.at_level(logging.WARNING):
+        found = await member_sends(member, text="hello?")
+    assert texts(found) == [text_of(app, "ask_failed")]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert await count(app, AskMessage) == 0, "not counted against the hourly limit"
+
+
+async def test_an_answer_telegram_cannot_copy_is_reported_with_telegrams_words(
+    member: Driver, forum: FakeBotAPI, app: AnyApp
+) -> None:
+    topic, _ = await open_topic(member)
+    forum.fail("copyMessage", 400, "Bad Request: message can't be copied")
+    note = only(await admin_sends(member, topic=topic, text="a quiz"))
+    assert note.text == text_of(app, "ask_admin_not_copied", error="Message can't be copied")
+
+
+async def test_a_photo_sent_without_ask_is_offered_to_the_admins(
+    member: Driver, forum: FakeBotAPI, app: AnyApp
+) -> None:
+    hint = only(await member_sends(member, **PHOTO))
+    assert hint.text == text_of(app, "ask_media_hint")
+    prompt = only(await member.press(hint, "Ask the admins"))
+    assert opening(app, "ask_prompt") in prompt.text
+    assert calls(await member_sends(member, **PHOTO), "copyMessage", ADMIN_CHAT)
