@@ -47,7 +47,7 @@ WINDOW_SECONDS = 30 * 60
 THREAD_GONE = ("message thread not found", "topic_deleted", "topic deleted")
 # Telegram's words when the member can no longer be written to.
 MEMBER_GONE = ("chat not found", "user is deactivated", "bot was blocked")
-NOT_A_FORUM = ("not a forum", "chat_not_forum", "forum")
+NOT_A_FORUM = ("not a forum", "chat_not_forum", "forum", "not enough rights")
 
 
 # --- Who is writing to the admins now -------------------------------------------------------
@@ -354,7 +354,10 @@ async def create_topic(context: Context, chat_id: int, member: User) -> int | No
     except BadRequest as exc:
         if not any(words in exc.message.lower() for words in NOT_A_FORUM):
             raise
-        forums[chat_id] = False  # topics were turned off since
+        # Topics turned off, or the bot may not manage them: messages still arrive, under
+        # headers, until the next start.
+        log.warning("No forum topic in the admins' chat (%s); using header messages", exc.message)
+        forums[chat_id] = False
         return None
     return topic.message_thread_id
 

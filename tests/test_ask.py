@@ -433,3 +433,16 @@ async def test_a_photo_sent_without_ask_is_offered_to_the_admins(
     prompt = only(await member.press(hint, "Ask the admins"))
     assert opening(app, "ask_prompt") in prompt.text
     assert calls(await member_sends(member, **PHOTO), "copyMessage", ADMIN_CHAT)
+
+
+async def test_without_the_right_to_manage_topics_messages_arrive_under_a_header(
+    member: Driver, forum: FakeBotAPI, app: AnyApp
+) -> None:
+    forum.fail("createForumTopic", 400, "Bad Request: not enough rights to create a topic")
+    await member.send("/ask")
+    found = await member_sends(member, text="hello")
+    header = calls(found, "sendMessage", ADMIN_CHAT)[0]
+    assert opening(app, "ask_admin_header") in header.text
+    copy = calls(found, "copyMessage", ADMIN_CHAT)[0]
+    assert copy.params["reply_parameters"]["message_id"] == header.result["message_id"]
+    assert texts(calls(found, "sendMessage", MEMBER_ID)) == [text_of(app, "ask_sent")]
