@@ -521,17 +521,22 @@ async def unblock_command(update: Update, context: Context) -> None:
 
 
 def forget_and_close(application: Application[Any, Any, Any, Any, Any, Any]) -> PersonalData:
-    """The /ask data for /mydata and /forget; /forget also closes the member's topic."""
+    """The /ask data for /mydata and /forget; after /forget the member's topic is closed."""
+    # Where each member's conversation was, between the erase and the closing after it.
+    places: dict[int, Place] = {}
 
     async def erase(session: AsyncSession, member_id: int) -> int:
         thread = await ask.thread_of(session, member_id)
-        place = place_of(thread) if thread is not None else None
-        erased = await ASK_DATA.erase(session, member_id)
+        if thread is not None:
+            places[member_id] = place_of(thread)
+        return await ASK_DATA.erase(session, member_id)
+
+    async def close(member_id: int) -> None:
+        place = places.pop(member_id, None)
         if place is not None:
             await tell_forgotten(application, place)
-        return erased
 
-    return PersonalData(ASK_DATA.name, ASK_DATA.describe, erase)
+    return PersonalData(ASK_DATA.name, ASK_DATA.describe, erase, close)
 
 
 async def tell_forgotten(

@@ -16,15 +16,21 @@ from bot.storage.models import AskBlock, AskMessage, AskThread, Member
 
 Describe = Callable[[AsyncSession, int], Awaitable[list[str]]]
 Erase = Callable[[AsyncSession, int], Awaitable[int]]
+AfterErase = Callable[[int], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class PersonalData:
-    """One kind of data kept about a member: how to show it and how to erase it."""
+    """One kind of data kept about a member: how to show it and how to erase it.
+
+    ``after_erase`` (optional) runs once the erase is committed, for work outside the
+    database such as closing the member's forum topic (never inside the transaction).
+    """
 
     name: str
     describe: Describe
     erase: Erase
+    after_erase: AfterErase | None = None
 
 
 async def describe_member(session: AsyncSession, user_id: int) -> list[str]:
@@ -87,6 +93,13 @@ async def describe_all(
     """Everything stored about a member, by kind; kinds with nothing stored are left out."""
     found = {kind.name: await kind.describe(session, user_id) for kind in kinds}
     return {name: lines for name, lines in found.items() if lines}
+
+
+async def after_erase_all(kinds: list[PersonalData], user_id: int) -> None:
+    """Run each kind's ``after_erase``, after the erase was committed."""
+    for kind in kinds:
+        if kind.after_erase is not None:
+            await kind.after_erase(user_id)
 
 
 async def erase_all(session: AsyncSession, kinds: list[PersonalData], user_id: int) -> int:
