@@ -554,6 +554,34 @@ async def tell_forgotten(
         log.warning("Could not close a forgotten member's topic: %s", type(exc).__name__)
 
 
+# --- Housekeeping --------------------------------------------------------------------------
+
+
+PRUNE_EVERY_SECONDS = 24 * 3600
+PRUNE_JOB = "ask:prune"
+
+
+async def prune_job(context: Context) -> None:
+    """Daily: forget relayed message ids older than 30 days (ids and times only)."""
+    deps = get_deps(context)
+    async with deps.transaction() as session:
+        gone = await ask.prune_messages(session, deps.clock())
+    if gone:
+        log.info("Forgot %s old /ask message id(s)", gone)
+
+
+async def start_pruning(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Once the database is ready: prune five minutes after start, then daily."""
+    queue = application.job_queue
+    if queue is None:
+        return
+    for job in queue.get_jobs_by_name(PRUNE_JOB):
+        job.schedule_removal()
+    queue.run_repeating(
+        prune_job, PRUNE_EVERY_SECONDS, first=300, name=PRUNE_JOB, job_kwargs={"coalesce": True}
+    )
+
+
 # --- Registration --------------------------------------------------------------------------
 
 
@@ -566,6 +594,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], deps: Deps)
     application.add_handler(CallbackQueryHandler(open_button, pattern=f"^{OPEN}$"))
     deps.deep_links[DEEP_LINK] = open_deep_link
     deps.personal_data.append(forget_and_close(application))
+    deps.on_startup.append(start_pruning)
     admin_chat = deps.settings.admin_chat_id
     if admin_chat is not None:
         in_admin_chat = filters.Chat(admin_chat)

@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.deps import app_deps
 from bot.runtime.fakeapi import ADMIN_ID, BOT_ID, ApiCall, FakeBotAPI
 from bot.storage.models import AskBlock, AskMessage, AskThread
+from handlers.ask import PRUNE_JOB
 from tests.tg import MEMBER_ID, Driver, only, pin_clock, texts
 
 ADMIN_CHAT = -1009876543210
@@ -446,3 +447,23 @@ async def test_without_the_right_to_manage_topics_messages_arrive_under_a_header
     copy = calls(found, "copyMessage", ADMIN_CHAT)[0]
     assert copy.params["reply_parameters"]["message_id"] == header.result["message_id"]
     assert texts(calls(found, "sendMessage", MEMBER_ID)) == [text_of(app, "ask_sent")]
+
+
+async def test_relayed_message_ids_are_forgotten_after_30_days(
+    member: Driver, forum: FakeBotAPI, app: AnyApp
+) -> None:
+    deps = app_deps(app)
+    now = deps.clock()
+    pin_clock(app, lambda: now)
+    topic, _ = await open_topic(member)
+    await admin_sends(member, topic=topic, text="answer")
+    assert await count(app, AskMessage) == 2
+    assert app.job_queue is not None
+    [job] = app.job_queue.get_jobs_by_name(PRUNE_JOB)
+    pin_clock(app, lambda: now + timedelta(days=29))
+    await job.run(app)
+    assert await count(app, AskMessage) == 2
+    pin_clock(app, lambda: now + timedelta(days=31))
+    await job.run(app)
+    assert await count(app, AskMessage) == 0
+    assert await count(app, AskThread) == 1, "the topic stays theirs until /forget"

@@ -20,6 +20,9 @@ IN, OUT = "in", "out"
 # createForumTopic: "Topic name, 1-128 characters" (Bot API).
 TOPIC_NAME_LIMIT = 128
 WINDOW = timedelta(hours=1)
+# Relayed message ids are kept this long: enough for an admin to reply to an old message,
+# and for the hourly limit; then they go (the topic or header mapping stays until /forget).
+KEEP_MESSAGES = timedelta(days=30)
 
 
 def short_id(member_id: int) -> str:
@@ -146,3 +149,9 @@ async def blocked_needs_note(
         return True, False
     row.told_at = now
     return True, True
+
+
+async def prune_messages(session: AsyncSession, now: datetime) -> int:
+    """Forget relayed message ids older than KEEP_MESSAGES; how many went."""
+    result = await session.execute(delete(AskMessage).where(AskMessage.at < now - KEEP_MESSAGES))
+    return int(getattr(result, "rowcount", 0) or 0)
