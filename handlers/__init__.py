@@ -12,6 +12,7 @@ from handlers import (
     announce,
     announce_edit,
     ask,
+    doctor,
     faq,
     feed,
     help,
@@ -53,6 +54,7 @@ def register_all(application: AnyApp, deps: Deps) -> None:
     # After faq: its "faq-<topic>" deep links are checked before the welcome's plain "faq".
     members.register(application, deps)
     stats.register(application)
+    doctor.register(application)
     # A member writing to the admins: their messages go there, not to the tips' typed
     # answers or the FAQ below.
     ask.register_member_messages(application)

@@ -202,7 +202,8 @@ async def test_edit_a_new_text_keeps_the_picture(app: AnyApp, api: FakeBotAPI) -
 async def test_edit_moves_the_time_and_the_job(app: AnyApp, api: FakeBotAPI) -> None:
     driver = await scheduled_text_post(app, api)
     await driver.press(only(await driver.send("/edit 1")), "Time")
-    assert "Please add a time" in only(await driver.send("whenever")).text
+    hint = only(await driver.send("whenever")).text
+    assert hint.endswith(app_deps(app).content.text("when_forms")), "a hint, and the flow waits"
     done = texts(await driver.send("every friday 18:00"))
     assert "Next: Fri 27 Nov 2026, 18:00" in done[-1]
     row = await get(app, 1)

@@ -58,13 +58,13 @@ TRUE_METHODS = frozenset(
         "approveChatJoinRequest",
         "declineChatJoinRequest",
         "leaveChat",
-        # GAP 10: forum topics are not emulated; closing and reopening answer true.
+        # GAP 11: forum topics are not emulated; closing and reopening answer true.
         "closeForumTopic",
         "reopenForumTopic",
     }
 )
 
-# GAP 8: the emulator knows only sendMessage. Media sends and copies are stored through its
+# GAP 10: the emulator knows only sendMessage. Media sends and copies are stored through its
 # sendMessage (so clients see them, with these fields) and answered as the real API would.
 MEDIA_FIELDS = ("photo", "document", "video", "voice", "audio", "animation")
 MEDIA_SENDS = frozenset({"sendPhoto", "sendDocument", "sendVideo", "sendVoice"})
@@ -140,15 +140,19 @@ class CompatProxy:
         self.users: dict[int, dict[str, Any]] = {}
         self.admin_ids: set[int] = set()
         self.bot_user: dict[str, Any] | None = None
+        # The bot's membership in every registered group (getChatMember of the bot, GAP 6);
+        # tests make it a plain member, or take rights away, for the doctor.
+        self.bot_member: dict[str, Any] = {"status": "administrator", **ADMIN_RIGHTS}
+        self.webhook_url = ""  # set by setWebhook, for getWebhookInfo (GAP 8)
         self._cond = threading.Condition()
         self._pending: dict[str, list[dict[str, Any]]] = {}  # token -> updates not confirmed
         self._next_update_id = 1
         self._sent_dates: dict[tuple[int, int], int] = {}  # (chat, message) -> date (s)
         self._poll_lock = threading.Lock()
-        # Members' messages as the bot received them, so copyMessage can copy them (GAP 8).
+        # Members' messages as the bot received them, so copyMessage can copy them (GAP 10).
         self._user_messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._next_topic_id = 1000
-        self._inline_queries: set[str] = set()  # ids of the inline queries injected (GAP 11)
+        self._inline_queries: set[str] = set()  # ids of the inline queries injected (GAP 12)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -325,9 +329,9 @@ class CompatProxy:
         if method in TRUE_METHODS:
             return self._ok(True)  # GAP 5: see TRUE_METHODS
         if method in MEDIA_SENDS:
-            return self._store(token, int(params["chat_id"]), params)  # GAP 8
-        if method in ("deleteMessage", "setWebhook"):
-            return self._forward(token, method, params)  # the emulator does these right
+            return self._store(token, int(params["chat_id"]), params)  # GAP 10
+        if method == "deleteMessage":
+            return self._forward(token, method, params)  # the emulator does this right
         # Anything else would get the emulator's HTTP 500; say clearly what is missing
         # so the bot logs it and the e2e "no error logged" check points here.
         return 400, {
@@ -349,7 +353,37 @@ class CompatProxy:
     def _m_getUpdates(self, token: str, method: str, params: dict[str, Any]) -> Result:
         return self._get_updates(token, params)  # GAP 3, below
 
+    def _m_setWebhook(self, token: str, method: str, params: dict[str, Any]) -> Result:
+        status, answer = self._forward(token, method, params)
+        if answer.get("ok"):
+            self.webhook_url = str(params.get("url", ""))  # GAP 8: for getWebhookInfo
+        return status, answer
+
+    def _m_getWebhookInfo(self, token: str, method: str, params: dict[str, Any]) -> Result:
+        # GAP 8: not emulated (HTTP 500). Answer what Telegram would: the URL set with
+        # setWebhook (empty after deleteWebhook) and the updates waiting for the bot.
+        with self._poll_lock:
+            self._drain(token)
+            waiting = len(self._pending.get(token, []))
+        return self._ok(
+            {
+                "url": self.webhook_url,
+                "has_custom_certificate": False,
+                "pending_update_count": waiting,
+            }
+        )
+
+    def _m_getChat(self, token: str, method: str, params: dict[str, Any]) -> Result:
+        # GAP 9: not emulated (HTTP 500). Registered chats and users are answered with the
+        # fields PTB's ChatFullInfo requires; any other chat is "chat not found", as
+        # Telegram says for a wrong id or a group the bot is not in.
+        chat_id = int(params["chat_id"])
+        if chat_id not in self.chats and chat_id not in self.users:
+            return _bad_request("chat not found")
+        return self._ok({**self._chat(chat_id), "accent_color_id": 0, "max_reaction_count": 11})
+
     def _m_deleteWebhook(self, token: str, method: str, params: dict[str, Any]) -> Result:
+        self.webhook_url = ""  # GAP 8
         status, answer = self._forward(token, method, params)
         if answer.get("ok") and params.get("drop_pending_updates") in ("true", "True"):
             # GAP 3b: the emulator ignores drop_pending_updates.
@@ -410,7 +444,7 @@ class CompatProxy:
         return status, answer
 
     def _store(self, token: str, chat_id: int, fields: dict[str, Any]) -> Result:
-        """Keep a message through the emulator's sendMessage; answer the real Message (GAP 8)."""
+        """Keep a message through the emulator's sendMessage; answer the real Message (GAP 10)."""
         flat = {k: v if isinstance(v, str) else json.dumps(v) for k, v in fields.items()}
         status, answer = self._forward(token, "sendMessage", {**flat, "chat_id": str(chat_id)})
         if not answer.get("ok"):
@@ -428,7 +462,7 @@ class CompatProxy:
         return self._ok(message)
 
     def _m_copyMessage(self, token: str, method: str, params: dict[str, Any]) -> Result:
-        # GAP 8: not emulated. Copy the member's message (as received) or the bot's own.
+        # GAP 10: not emulated. Copy the member's message (as received) or the bot's own.
         source = (int(params["from_chat_id"]), int(params["message_id"]))
         original = self._user_messages.get(source) or self._current(token, *source)
         if original is None:
@@ -443,7 +477,7 @@ class CompatProxy:
         return status, answer
 
     def _m_answerInlineQuery(self, token: str, method: str, params: dict[str, Any]) -> Result:
-        # GAP 11: the emulator has no inline mode. Tests inject inline_query updates; the
+        # GAP 12: the emulator has no inline mode. Tests inject inline_query updates; the
         # answer is checked as Telegram checks it, then recorded in the journal.
         if params.get("inline_query_id") not in self._inline_queries:
             return _bad_request(
@@ -459,13 +493,8 @@ class CompatProxy:
             return _bad_request("RESULT_ID_INVALID")
         return self._ok(True)
 
-    def _m_getChat(self, token: str, method: str, params: dict[str, Any]) -> Result:
-        # GAP 9: not emulated. The chat as registered by the tests, as a ChatFullInfo.
-        chat = self._chat(int(params["chat_id"]))
-        return self._ok({**chat, "accent_color_id": 0, "max_reaction_count": 11})
-
     def _m_createForumTopic(self, token: str, method: str, params: dict[str, Any]) -> Result:
-        # GAP 10: not emulated. Topics exist only in forum chats the tests registered.
+        # GAP 11: not emulated. Topics exist only in forum chats the tests registered.
         if not self._chat(int(params["chat_id"])).get("is_forum"):
             return _bad_request("the chat is not a forum")
         self._next_topic_id += 1
@@ -487,10 +516,13 @@ class CompatProxy:
         return self._ok(admins)
 
     def _m_getChatMember(self, token: str, method: str, params: dict[str, Any]) -> Result:
-        # GAP 6: not emulated (HTTP 500). Registered admins and the bot are
-        # administrators, registered users members, anyone else has left.
+        # GAP 6: not emulated (HTTP 500). Registered admins are administrators, the bot
+        # is what `bot_member` says (an administrator by default), registered users
+        # members, anyone else has left.
         uid = int(params["user_id"])
-        if uid in self.admin_ids or (self.bot_user and uid == self.bot_user["id"]):
+        if self.bot_user and uid == self.bot_user["id"]:
+            return self._ok({"user": self._user(uid), **self.bot_member})
+        if uid in self.admin_ids:
             return self._ok({"status": "administrator", "user": self._user(uid), **ADMIN_RIGHTS})
         return self._ok(
             {"status": "member" if uid in self.users else "left", "user": self._user(uid)}
@@ -531,7 +563,7 @@ class CompatProxy:
             self._queue(pending, update)
 
     def _remember(self, update: dict[str, Any]) -> None:
-        """Keep a member's message so that copyMessage can copy it (GAP 8)."""
+        """Keep a member's message so that copyMessage can copy it (GAP 10)."""
         message = update.get("message")
         if isinstance(message, dict) and "chat" in message:
             self._user_messages[(int(message["chat"]["id"]), int(message["message_id"]))] = message

@@ -421,7 +421,7 @@ class ChatClient:
         )
 
     def inline(self, query: str, timeout: float = 5.0) -> list[dict[str, Any]]:
-        """Type ``@bot <query>`` in this chat: the results the bot answered (GAP 11)."""
+        """Type ``@bot <query>`` in this chat: the results the bot answered (GAP 12)."""
         self._mark()
         query_id = f"iq{time.monotonic_ns()}"
         chat_type = "sender" if self.chat["type"] == "private" else self.chat["type"]

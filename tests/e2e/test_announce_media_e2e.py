@@ -1,6 +1,6 @@
 """Announcements with a photo end to end, and /edit, through the real bot and the emulator.
 
-The emulator knows only sendMessage; compat.py stores media sends through it (GAP 8), so the
+The emulator knows only sendMessage; compat.py stores media sends through it (GAP 10), so the
 group's client sees the photo's file_id and caption.
 """
 

@@ -1,7 +1,7 @@
 """/ask end to end: a member writes to the admins' forum and an admin answers in the topic.
 
 The real bot process, the emulator and tests/e2e/compat.py (which adds copyMessage, getChat
-and forum topics, GAPs 8 to 10). Texts are read from content/texts.yaml.
+and forum topics: GAPs 9 to 11). Texts are read from content/texts.yaml.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Inline mode end to end: a member types ``@bot cost`` in the group and gets FAQ answers.
 
 The emulator has no inline mode; the test injects the inline_query update and compat.py
-checks the bot's answerInlineQuery as Telegram would (GAP 11).
+checks the bot's answerInlineQuery as Telegram would (GAP 12).
 """
 
 from __future__ import annotations
