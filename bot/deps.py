@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.config import Settings
 from bot.features.content import Content
+from bot.runtime.lease import Role
 from bot.storage.db import transaction
 from bot.storage.models import utcnow
 from bot.storage.privacy import MEMBER_DATA, PersonalData
@@ -43,6 +44,8 @@ class Deps:
     personal_data: list[PersonalData] = field(default_factory=lambda: [MEMBER_DATA])
     # The time; tests replace it to move the clock instead of waiting.
     clock: Callable[[], datetime] = utcnow
+    # Active or standing by (bot.runtime.lease); active unless `fibrobot run` says otherwise.
+    role: Role = field(default_factory=Role)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

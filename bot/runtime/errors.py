@@ -6,6 +6,7 @@ import logging
 import time
 from typing import Any, cast
 
+from sqlalchemy.exc import DBAPIError
 from telegram import CallbackQuery, Update
 from telegram.error import (
     BadRequest,
@@ -51,10 +52,21 @@ def is_expected(error: BaseException | None) -> bool:
     return isinstance(error, (Forbidden, RetryAfter, NetworkError, ChatMigrated))
 
 
+def lost_database(error: BaseException | None) -> bool:
+    """True when SQLAlchemy says the database connection broke under a query."""
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
 async def error_handler(update: object, context: Context) -> None:
     """Log the error with the update's ids; expected Telegram events are warnings."""
     error = context.error
     ids = update_ids(update)
+    if lost_database(error):
+        # The database went away (a restart, a cut network): the lease notices it too and
+        # this process steps down if it must. Not a bug, so no traceback.
+        log.warning("Database connection lost while handling %s: %s", ids, type(error).__name__)
+        await _apologise(update, context)
+        return
     if is_expected(error):
         # Expected events: the member blocked the bot, flood control, a network hiccup,
         # a group turned supergroup. The feature that sent the message deals with them.

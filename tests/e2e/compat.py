@@ -131,6 +131,8 @@ class CompatProxy:
         self._next_update_id = 1
         self._sent_dates: dict[tuple[int, int], int] = {}  # (chat, message) -> date (s)
         self._poll_lock = threading.Lock()
+        self._pollers: dict[str, int] = {}  # token -> the getUpdates call now being served
+        self.conflicts = 0  # getUpdates calls answered 409 (GAP 8)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -471,8 +473,20 @@ class CompatProxy:
         limit = int(params.get("limit") or 100)
         wait = min(float(params.get("timeout") or 0), MAX_LONG_POLL_SECONDS)
         deadline = time.monotonic() + wait
+        with self._poll_lock:
+            ticket = self._pollers[token] = self._pollers.get(token, 0) + 1
         while True:
             with self._poll_lock:
+                if self._pollers[token] != ticket:
+                    # GAP 8: two bot processes polling one token. Telegram ends the older
+                    # getUpdates with 409 Conflict; the emulator serves both.
+                    self.conflicts += 1
+                    return 409, {
+                        "ok": False,
+                        "error_code": 409,
+                        "description": "Conflict: terminated by other getUpdates request; "
+                        "make sure that only one bot instance is running",
+                    }
                 self._drain(token)
                 pending = [u for u in self._pending.get(token, []) if u["update_id"] >= offset]
                 self._pending[token] = pending

@@ -1,0 +1,226 @@
+"""Exactly one active process: the role, held through the database the bot already uses.
+
+Any number of ``fibrobot run`` processes may share one database; the one holding the lease
+is active (takes updates, runs jobs), the others stand by and ask again every
+``Timing.beat`` seconds.
+
+- **PostgreSQL**: a session advisory lock (``pg_try_advisory_lock``) on a connection of its
+  own. The server releases it when that session ends: at once when the process dies (even
+  by ``kill -9``) or its connection is terminated, and after ``idle_session_timeout`` (set
+  to ``Timing.fence``) when the process can no longer reach the server, since its
+  heartbeats stop.
+- **SQLite**: an OS lock (``flock``) on ``<database>.lock`` next to the database. The kernel
+  releases it when the process dies. The lock is lost when the file is removed or replaced
+  (a cleanup, a restore of the data folder): a newcomer would then lock a new file, so the
+  active process checks at every heartbeat that the file at that path is still the one it
+  locked.
+
+Fencing: the active process gives up (stops taking updates and running jobs) when it has
+had no confirmation for ``Timing.fence`` seconds; a process that gets the lease waits
+``Timing.fence`` seconds before it starts. So the old active has stopped before the new one
+begins, without comparing clocks between machines.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from bot.storage.db import application_name
+
+log = logging.getLogger(__name__)
+
+# The advisory lock's key: "fibrob" in ASCII, one bot per database.
+PG_LOCK_KEY = 0x666962726F62
+
+
+class Role:
+    """Whether this process is the active one; read by jobs, /readyz and the lifecycle.
+
+    Without a lease (the console, handler tests) a process is active from the start.
+    """
+
+    def __init__(self, *, active: bool = True) -> None:
+        self._active = active
+
+    def is_active(self) -> bool:
+        """True while this process may take updates and run jobs."""
+        return self._active
+
+    def set_active(self, active: bool) -> None:
+        """Called by the lifecycle only (bot.runtime.lifecycle)."""
+        self._active = active
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The lease's periods in seconds, all derived from ``FAILOVER_SECONDS``.
+
+    With the default 15 s: heartbeat 1.5 s, fence 5 s. Takeover after a ``kill -9`` takes
+    at most a beat, the fence and the start-up (restoring jobs); after a lost connection on
+    PostgreSQL, the server's idle timeout (one fence) comes first.
+    """
+
+    failover: float
+
+    @property
+    def fence(self) -> float:
+        """Longest the active process runs unconfirmed; also a new holder's wait to start."""
+        return self.failover / 3
+
+    @property
+    def beat(self) -> float:
+        """Between two heartbeats of the active process, and two tries of a standby."""
+        return self.failover / 10
+
+
+class Lease(Protocol):
+    """The role's lock. Methods never raise for an unreachable database: they say False."""
+
+    def describe(self) -> str:
+        """Where the lock lives, for the log (never a password)."""
+        ...
+
+    async def try_acquire(self) -> bool:
+        """Take the lock if nobody holds it; True when this process holds it now."""
+        ...
+
+    async def confirm(self) -> bool:
+        """True when this process still holds the lock."""
+        ...
+
+    async def release(self) -> None:
+        """Let the lock go (also after it was lost); safe to call twice."""
+        ...
+
+
+class FileLease:
+    """SQLite: ``flock`` on a file next to the database, released by the kernel at exit."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self._identity: tuple[int, int] | None = None
+
+    def describe(self) -> str:
+        """The lock file."""
+        return f"lock file {self.path}"
+
+    async def try_acquire(self) -> bool:
+        """Lock the file without waiting (a local, non-blocking system call)."""
+        if self._fd is not None:
+            return await self.confirm()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        stat = os.fstat(fd)
+        self._fd, self._identity = fd, (stat.st_dev, stat.st_ino)
+        if not await self.confirm():  # removed between open and flock: not the lock any more
+            await self.release()
+            return False
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())  # for a person wondering who holds it
+        return True
+
+    async def confirm(self) -> bool:
+        """The file at the path is still the one this process locked."""
+        try:
+            stat = os.stat(self.path)
+        except OSError:
+            return False
+        return self._identity == (stat.st_dev, stat.st_ino)
+
+    async def release(self) -> None:
+        """Close the file, which drops the lock."""
+        if self._fd is not None:
+            os.close(self._fd)
+        self._fd, self._identity = None, None
+
+
+class PgLease:
+    """PostgreSQL: a session advisory lock on a connection kept for it alone."""
+
+    def __init__(self, database_url: str, timing: Timing, application_name: str) -> None:
+        url = make_url(database_url).set(drivername="postgresql")
+        self._conninfo = url.render_as_string(hide_password=False)
+        self._where = url.render_as_string(hide_password=True)
+        self._timing = timing
+        self._application_name = application_name
+        self._conn: psycopg.AsyncConnection[tuple[object, ...]] | None = None
+        self._held = False
+
+    def describe(self) -> str:
+        """The database, password hidden."""
+        return f"advisory lock {PG_LOCK_KEY} in {self._where}"
+
+    async def _connect(self) -> psycopg.AsyncConnection[tuple[object, ...]]:
+        if self._conn is None or self._conn.closed:
+            self._conn = await psycopg.AsyncConnection.connect(
+                self._conninfo,
+                autocommit=True,
+                application_name=self._application_name,
+                connect_timeout=max(2, round(self._timing.fence)),
+            )
+            # A session that stops sending heartbeats (a cut network) ends on the server
+            # after this long, which releases the lock for a standby.
+            millis = str(round(self._timing.fence * 1000))
+            await self._conn.execute(
+                "SELECT set_config('idle_session_timeout', %s, false)", [millis]
+            )
+        return self._conn
+
+    async def try_acquire(self) -> bool:
+        """``pg_try_advisory_lock``: never waits for the holder."""
+        if self._held:
+            return await self.confirm()
+        try:
+            conn = await self._connect()
+            cursor = await conn.execute("SELECT pg_try_advisory_lock(%s)", [PG_LOCK_KEY])
+            row = await cursor.fetchone()
+        except (psycopg.Error, OSError) as exc:
+            log.warning("Cannot reach the database for the role: %s", type(exc).__name__)
+            await self.release()
+            return False
+        self._held = bool(row and row[0])
+        return self._held
+
+    async def confirm(self) -> bool:
+        """One round trip on the lock's session: alive means the lock is still ours."""
+        if not self._held or self._conn is None:
+            return False
+        try:
+            await self._conn.execute("SELECT 1")
+        except (psycopg.Error, OSError) as exc:
+            log.warning("The role's database session failed: %s", type(exc).__name__)
+            return False
+        return True
+
+    async def release(self) -> None:
+        """Close the session: the server drops the lock with it."""
+        self._held = False
+        if self._conn is not None:
+            with contextlib.suppress(psycopg.Error, OSError):
+                await self._conn.close()
+        self._conn = None
+
+
+def lease_for(database_url: str, timing: Timing) -> Lease | None:
+    """The lease for this database; None for an in-memory SQLite database (one process)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "postgresql" or database_url.startswith("postgres://"):
+        return PgLease(database_url, timing, application_name())
+    if url.database in (None, "", ":memory:"):
+        return None
+    return FileLease(Path(f"{url.database}.lock"))
