@@ -244,6 +244,7 @@ def test_gap8_a_second_poller_ends_the_first_with_409_conflict(stack: Stack) -> 
     async def two_pollers() -> list[object]:
         base = f"{stack.proxy.url}/bot"
         async with Bot(BOT_TOKEN, base_url=base) as one, Bot(BOT_TOKEN, base_url=base) as two:
+            await one.delete_webhook(drop_pending_updates=True)  # earlier tests' updates
             first = asyncio.create_task(one.get_updates(timeout=1))
             await asyncio.sleep(0.3)  # the first one is held open, waiting for updates
             second = asyncio.create_task(two.get_updates(timeout=1))
