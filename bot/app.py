@@ -20,6 +20,7 @@ from bot.features.content import Content, load_content
 from bot.features.matching import FaqMatcher
 from bot.runtime.commands import menu_commands, set_admin_commands
 from bot.runtime.errors import error_handler
+from bot.runtime.lease import FencedRateLimiter, Role
 from bot.storage import db
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ def build_application(
 ) -> AnyApp:
     """Build the application; ``request`` swaps the network for a fake (tests, console)."""
     content = content if content is not None else load_content(settings.content_dir)
+    role = Role()
     api = settings.telegram_api_url
     builder = (
         ApplicationBuilder()
@@ -54,7 +56,7 @@ def build_application(
         )
         .rate_limiter(
             rate_limiter
-            or AIORateLimiter(overall_max_rate=settings.tips_rate_limit, max_retries=3)
+            or FencedRateLimiter(role, overall_max_rate=settings.tips_rate_limit, max_retries=3)
         )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -62,7 +64,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
-    deps = Deps(settings=settings, content=content, matcher=FaqMatcher(content.faq))
+    deps = Deps(settings=settings, content=content, matcher=FaqMatcher(content.faq), role=role)
     application.bot_data["deps"] = deps
     handlers.register_all(application, deps)
     application.add_error_handler(error_handler)

@@ -18,6 +18,7 @@ from telegram.error import (
 )
 
 from bot.deps import Context, get_deps
+from bot.runtime.lease import RoleLost
 
 log = logging.getLogger("bot.runtime.errors")
 
@@ -61,6 +62,11 @@ async def error_handler(update: object, context: Context) -> None:
     """Log the error with the update's ids; expected Telegram events are warnings."""
     error = context.error
     ids = update_ids(update)
+    if isinstance(error, RoleLost):
+        # This process gave up its role mid-way: the next active one takes over from the
+        # stored state (a tip claimed but not sent is sent by it). Nothing can be sent here.
+        log.warning("Stopped handling %s: this process is no longer the active one", ids)
+        return
     if lost_database(error):
         # The database went away (a restart, a cut network): the lease notices it too and
         # this process steps down if it must. Not a bug, so no traceback.

@@ -27,16 +27,21 @@ import contextlib
 import fcntl
 import logging
 import os
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import psycopg
 from sqlalchemy.engine import make_url
+from telegram.ext import AIORateLimiter
 
 from bot.storage.db import application_name
 
 log = logging.getLogger(__name__)
+
+# What a Bot API call answers (PTB's private telegram._utils.types).
+Answer = bool | dict[str, Any] | list[dict[str, Any]]
 
 # The advisory lock's key: "fibrob" in ASCII, one bot per database.
 PG_LOCK_KEY = 0x666962726F62
@@ -58,6 +63,45 @@ class Role:
     def set_active(self, active: bool) -> None:
         """Called by the lifecycle only (bot.runtime.lifecycle)."""
         self._active = active
+
+
+class RoleLost(Exception):  # noqa: N818 (an event, like telegram.error.Forbidden)
+    """A Bot API call refused because this process is not (or no longer) the active one."""
+
+
+# What a standby may still ask Telegram: who the bot is (at start-up).
+STANDBY_METHODS = frozenset({"getMe"})
+
+
+class FencedRateLimiter(AIORateLimiter):
+    """PTB's AIORateLimiter that refuses every call of a process that lost its role.
+
+    Checked right before each call goes out (after the rate limit's wait), so from the
+    moment the role is lost no message leaves: a job in the middle of a broadcast stops at
+    once, and what it claimed but did not send is sent by the next active process.
+    """
+
+    def __init__(self, role: Role, **limits: Any) -> None:
+        super().__init__(**limits)
+        self.role = role
+
+    async def process_request(  # noqa: PLR0917 (PTB's signature)
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Answer]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Answer:
+        """Refuse with RoleLost when the role is gone; otherwise as AIORateLimiter does."""
+
+        async def fenced(*call_args: Any, **call_kwargs: Any) -> Answer:
+            if endpoint not in STANDBY_METHODS and not self.role.is_active():
+                raise RoleLost(endpoint)
+            return await callback(*call_args, **call_kwargs)
+
+        return await super().process_request(fenced, args, kwargs, endpoint, data, rate_limit_args)
 
 
 @dataclass(frozen=True)

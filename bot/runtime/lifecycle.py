@@ -38,8 +38,8 @@ ALLOWED_UPDATES = [
     Update.CHAT_MEMBER,
     Update.MY_CHAT_MEMBER,
 ]
-# Exit status when the role was lost and the process could not stop in time: a supervisor
-# restarts it as a standby, and no second active process ever runs beside a new one.
+# Exit status when the role was lost and the process could not stop its jobs in time (fenced
+# already: it sends and writes nothing); a supervisor restarts it as a standby.
 EXIT_FENCED = 3
 
 
@@ -183,8 +183,9 @@ class Lifecycle:
         while True:
             await asyncio.sleep(self.timing.beat)
             asked = time.monotonic()
-            budget = confirmed + self.timing.fence / 2 - asked
-            if budget <= 0 or not await self._confirm(budget):
+            # A busy event loop may ask late; a prompt answer still proves the lease is ours.
+            budget = max(confirmed + self.timing.fence / 2 - asked, self.timing.beat / 2)
+            if not await self._confirm(budget):
                 log.warning(
                     "Lost the role (%s not confirmed): stopping updates and jobs",
                     self.lease.describe(),
@@ -201,27 +202,36 @@ class Lifecycle:
     async def _activate(self) -> None:
         """Start as ``run_polling`` does: post_init (jobs from the tables), jobs, updates."""
         application = self.application
+        self.role.set_active(True)  # post_init already talks to Telegram (the menu)
         if application.post_init is not None:
             await application.post_init(application)
-        self.role.set_active(True)
         await application.start()
         await start_updates(application)
         log.info("Active: taking updates and running jobs")
 
-    async def _step_down(self, deadline: float | None) -> None:
-        """Stop updates and jobs; after a lost lease, before ``deadline`` or exit."""
+    async def _step_down(self, lost: float | None) -> None:
+        """Stop updates and jobs. After a lost lease the role flag fences at once."""
+        # From here on this process sends nothing and writes nothing (FencedRateLimiter,
+        # Deps.transaction): what jobs are still doing fails fast and is left for the next
+        # active process, which starts one fence after the lease was lost.
         self.role.set_active(False)
-        if deadline is None:
+        if lost is None:
             await self._stop()
             await self.lease.release()
             return
+        if time.monotonic() > lost:
+            log.warning(
+                "Gave up the role %.1fs after the fence: the event loop was busy",
+                time.monotonic() - lost,
+            )
         await self.lease.release()
         try:
-            await asyncio.wait_for(self._stop(), max(deadline - time.monotonic(), 0.0))
+            await asyncio.wait_for(self._stop(), self.timing.failover)
         except TimeoutError:
-            # Still busy (a job stuck on the lost database): leave rather than risk running
-            # beside the process that takes over.
-            log.warning("Could not stop within the fence; exiting (status %s)", EXIT_FENCED)
+            # A job stuck on the lost database: leave, a supervisor starts a fresh standby.
+            log.warning(
+                "Could not stop within %ss; exiting (status %s)", self.timing.failover, EXIT_FENCED
+            )
             os._exit(EXIT_FENCED)
         log.info("Stepped down: no updates taken, no jobs running")
 

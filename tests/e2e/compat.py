@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 import threading
 import time
 import urllib.error
@@ -116,6 +117,18 @@ def _bad_request(what: str) -> Result:
     return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {what}"}
 
 
+class Server(ThreadingHTTPServer):
+    """A broadcast opens up to 100 connections at once: a deeper backlog than the default 5,
+    so none is reset (the bot would see ReadError and retry a tip minutes later)."""
+
+    request_queue_size = 256
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A bot killed with ``kill -9`` drops its connections: not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class CompatProxy:
     """Bot API front for the emulator; see the module docstring."""
 
@@ -147,7 +160,7 @@ class CompatProxy:
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # the journal is the log
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server = Server(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

@@ -24,7 +24,7 @@ from e2e_harness import (
     require_emulator,
 )
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Conflict
 
 pytestmark = pytest.mark.e2e
 
@@ -239,8 +239,6 @@ def test_gap4c_edits_that_change_nothing_or_miss_are_refused(stack: Stack) -> No
 
 
 def test_gap8_a_second_poller_ends_the_first_with_409_conflict(stack: Stack) -> None:
-    from telegram.error import Conflict  # noqa: PLC0415
-
     async def two_pollers() -> list[object]:
         base = f"{stack.proxy.url}/bot"
         async with Bot(BOT_TOKEN, base_url=base) as one, Bot(BOT_TOKEN, base_url=base) as two:
