@@ -23,6 +23,7 @@ begins, without comparing clocks between machines.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import logging
@@ -252,9 +253,13 @@ class PgLease:
         return True
 
     async def release(self) -> None:
-        """Close the session: the server drops the lock with it."""
-        self._held = False
+        """Unlock and close the session (closing alone frees the lock a moment later)."""
+        held, self._held = self._held, False
         if self._conn is not None:
+            with contextlib.suppress(psycopg.Error, OSError, TimeoutError):
+                if held:  # bounded: the server may be out of reach
+                    async with asyncio.timeout(self._timing.beat):
+                        await self._conn.execute("SELECT pg_advisory_unlock(%s)", [PG_LOCK_KEY])
             with contextlib.suppress(psycopg.Error, OSError):
                 await self._conn.close()
         self._conn = None
