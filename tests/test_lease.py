@@ -18,14 +18,18 @@ from bot.config import Settings
 from bot.deps import app_deps
 from bot.runtime.fakeapi import FakeBotAPI
 from bot.runtime.lease import FencedRateLimiter, FileLease, PgLease, RoleLost, Timing, lease_for
+from bot.storage import db
 from bot.storage.db import application_name
 
 TIMING = Timing(failover=6)
 
 
+def file_lease(tmp_path: Path) -> FileLease:
+    return FileLease(tmp_path / "bot.db.lock", tmp_path / "bot.db", TIMING)
+
+
 async def test_one_file_lock_holder_at_a_time(tmp_path: Path) -> None:
-    path = tmp_path / "bot.db.lock"
-    first, second = FileLease(path), FileLease(path)
+    first, second = file_lease(tmp_path), file_lease(tmp_path)
     assert await first.try_acquire()
     assert not await second.try_acquire(), "the second process stands by"
     assert await first.confirm()
@@ -36,10 +40,9 @@ async def test_one_file_lock_holder_at_a_time(tmp_path: Path) -> None:
 
 
 async def test_a_removed_lock_file_is_a_lost_role(tmp_path: Path) -> None:
-    path = tmp_path / "bot.db.lock"
-    active, standby = FileLease(path), FileLease(path)
+    active, standby = file_lease(tmp_path), file_lease(tmp_path)
     assert await active.try_acquire()
-    path.unlink()  # a cleanup of the data folder
+    active.path.unlink()  # a cleanup of the data folder
     assert not await active.confirm(), "the active process must notice and give up"
     assert await standby.try_acquire()
     assert not await active.confirm(), "a new file at the path is not its lock"
@@ -47,10 +50,29 @@ async def test_a_removed_lock_file_is_a_lost_role(tmp_path: Path) -> None:
     await standby.release()
 
 
+async def test_the_next_holder_waits_only_after_a_heartbeat(tmp_path: Path) -> None:
+    db.upgrade(f"sqlite:///{tmp_path}/bot.db")
+    first, second = file_lease(tmp_path), file_lease(tmp_path)
+    assert await first.try_acquire()
+    assert await first.last_heartbeat_age() is None, "a fresh database: nobody ran before"
+    assert await first.confirm()  # a heartbeat
+    await first.release()  # as kill -9 would: the heartbeat stays
+    assert await second.try_acquire()
+    age = await second.last_heartbeat_age()
+    assert age is not None
+    assert 0 <= age < 5
+    assert await second.confirm()
+    await second.release(clean=True)  # stopped cleanly: the next one need not wait
+    assert await first.try_acquire()
+    assert await first.last_heartbeat_age() is None
+    await first.release()
+
+
 def test_the_lease_follows_the_database(tmp_path: Path) -> None:
     lease = lease_for(f"sqlite:///{tmp_path}/fibrobot.db", TIMING)
     assert isinstance(lease, FileLease)
     assert lease.path == tmp_path / "fibrobot.db.lock"
+    assert lease.database == tmp_path / "fibrobot.db"
     assert lease_for("sqlite:///:memory:", TIMING) is None
     pg = lease_for("postgresql://bot:secret@db.example/fibro", TIMING)
     assert isinstance(pg, PgLease)
@@ -95,6 +117,29 @@ async def test_a_terminated_session_is_a_lost_role(postgres_url: str) -> None:
     finally:
         await active.release()
         await standby.release()
+
+
+@pytest.mark.postgres
+@pytest.mark.postgres
+async def test_a_heartbeat_on_the_server_clock(postgres_url: str) -> None:
+    db.upgrade(postgres_url)
+    first = PgLease(postgres_url, TIMING, "fibrobot:test-beat-a")
+    second = PgLease(postgres_url, TIMING, "fibrobot:test-beat-b")
+    try:
+        assert await first.try_acquire()
+        assert await first.confirm()
+        await first.release()  # lost, not stopped: the heartbeat stays
+        assert await second.try_acquire()
+        age = await second.last_heartbeat_age()
+        assert age is not None
+        assert 0 <= age < 5
+        await second.release(clean=True)
+        assert await first.try_acquire()
+        assert await first.last_heartbeat_age() is None
+    finally:
+        await first.release()
+        await second.release()
+        db.downgrade(postgres_url, "base")
 
 
 @pytest.mark.postgres

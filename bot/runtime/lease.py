@@ -28,12 +28,14 @@ import contextlib
 import fcntl
 import logging
 import os
+import sqlite3
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import psycopg
+import psycopg.errors
 from sqlalchemy.engine import make_url
 from telegram.ext import AIORateLimiter
 
@@ -128,7 +130,10 @@ class Timing:
 
 
 class Lease(Protocol):
-    """The role's lock. Methods never raise for an unreachable database: they say False."""
+    """The role's lock, and the heartbeat of its holder in the ``role_lease`` row.
+
+    Methods never raise for an unreachable database: they say False (or None).
+    """
 
     def describe(self) -> str:
         """Where the lock lives, for the log (never a password)."""
@@ -138,20 +143,40 @@ class Lease(Protocol):
         """Take the lock if nobody holds it; True when this process holds it now."""
         ...
 
-    async def confirm(self) -> bool:
-        """True when this process still holds the lock."""
+    async def last_heartbeat_age(self) -> float | None:
+        """Seconds since the previous holder's last heartbeat.
+
+        None when it stopped cleanly (or there never was one): nobody can still be running.
+        """
         ...
 
-    async def release(self) -> None:
-        """Let the lock go (also after it was lost); safe to call twice."""
+    async def confirm(self) -> bool:
+        """True when this process still holds the lock; records a heartbeat."""
         ...
+
+    async def release(self, *, clean: bool = False) -> None:
+        """Let the lock go (also after it was lost); safe to call twice.
+
+        ``clean``, after a full stop, clears the heartbeat: the next holder starts at once.
+        """
+        ...
+
+
+# The heartbeat in SQLite: naive UTC text, as SQLAlchemy stores datetimes there.
+SQLITE_AGE = "SELECT (julianday('now') - julianday(heartbeat_at)) * 86400.0 FROM role_lease"
+SQLITE_BEAT = (
+    "UPDATE role_lease SET holder = ?, heartbeat_at = strftime('%Y-%m-%d %H:%M:%f', 'now')"
+)
+SQLITE_CLEAR = "UPDATE role_lease SET holder = NULL, heartbeat_at = NULL"
 
 
 class FileLease:
     """SQLite: ``flock`` on a file next to the database, released by the kernel at exit."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, database: Path, timing: Timing) -> None:
         self.path = path
+        self.database = database
+        self._timing = timing
         self._fd: int | None = None
         self._identity: tuple[int, int] | None = None
 
@@ -172,23 +197,57 @@ class FileLease:
             return False
         stat = os.fstat(fd)
         self._fd, self._identity = fd, (stat.st_dev, stat.st_ino)
-        if not await self.confirm():  # removed between open and flock: not the lock any more
+        if not self._same_file():  # removed between open and flock: not the lock any more
             await self.release()
             return False
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())  # for a person wondering who holds it
         return True
 
-    async def confirm(self) -> bool:
-        """The file at the path is still the one this process locked."""
+    def _same_file(self) -> bool:
         try:
             stat = os.stat(self.path)
         except OSError:
             return False
         return self._identity == (stat.st_dev, stat.st_ino)
 
-    async def release(self) -> None:
+    def _sql(self, sql: str, *args: object) -> float | None:
+        """One statement on the database, if it exists (never created here)."""
+        if not self.database.exists():  # before the first start: nothing recorded yet
+            return None
+        uri = f"file:{self.database}?mode=rw"
+        connection = sqlite3.connect(uri, uri=True, timeout=self._timing.beat)
+        try:
+            with connection:
+                row = connection.execute(sql, args).fetchone()
+        finally:
+            connection.close()
+        return float(row[0]) if row and row[0] is not None else None
+
+    async def last_heartbeat_age(self) -> float | None:
+        """From the database's ``role_lease`` row (None before its first migration)."""
+        try:
+            return await asyncio.to_thread(self._sql, SQLITE_AGE)
+        except sqlite3.Error:
+            return None
+
+    async def confirm(self) -> bool:
+        """The file at the path is still the one this process locked; records a heartbeat."""
+        if not self._same_file():
+            return False
+        try:
+            await asyncio.to_thread(self._sql, SQLITE_BEAT, application_name())
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):  # before the first migration: the lock will do
+                log.warning("The database did not take the role's heartbeat: %s", exc)
+                return False
+        return True
+
+    async def release(self, *, clean: bool = False) -> None:
         """Close the file, which drops the lock."""
+        if clean and self._fd is not None:
+            with contextlib.suppress(sqlite3.Error):
+                await asyncio.to_thread(self._sql, SQLITE_CLEAR)
         if self._fd is not None:
             os.close(self._fd)
         self._fd, self._identity = None, None
@@ -197,12 +256,12 @@ class FileLease:
 class PgLease:
     """PostgreSQL: a session advisory lock on a connection kept for it alone."""
 
-    def __init__(self, database_url: str, timing: Timing, application_name: str) -> None:
+    def __init__(self, database_url: str, timing: Timing, name: str) -> None:
         url = make_url(database_url).set(drivername="postgresql")
         self._conninfo = url.render_as_string(hide_password=False)
         self._where = url.render_as_string(hide_password=True)
         self._timing = timing
-        self._application_name = application_name
+        self._name = name
         self._conn: psycopg.AsyncConnection[tuple[object, ...]] | None = None
         self._held = False
 
@@ -215,7 +274,7 @@ class PgLease:
             self._conn = await psycopg.AsyncConnection.connect(
                 self._conninfo,
                 autocommit=True,
-                application_name=self._application_name,
+                application_name=self._name,
                 connect_timeout=max(2, round(self._timing.fence)),
             )
             # A session that stops sending heartbeats (a cut network) ends on the server
@@ -241,24 +300,52 @@ class PgLease:
         self._held = bool(row and row[0])
         return self._held
 
+    async def _beat(self, sql: str, *args: object) -> float | None:
+        """One statement on the role_lease row (skipped before the first migration)."""
+        assert self._conn is not None
+        try:
+            cursor = await self._conn.execute(sql, list(args))
+        except psycopg.errors.UndefinedTable:
+            await self._conn.execute("SELECT 1")  # still a round trip on the lock's session
+            return None
+        row = await cursor.fetchone() if cursor.description else None
+        return float(str(row[0])) if row and row[0] is not None else None
+
+    async def last_heartbeat_age(self) -> float | None:
+        """From the ``role_lease`` row, on the server's clock."""
+        if not self._held:
+            return None
+        try:
+            return await self._beat(
+                "SELECT extract(epoch FROM clock_timestamp() - heartbeat_at) FROM role_lease"
+            )
+        except (psycopg.Error, OSError):
+            return None
+
     async def confirm(self) -> bool:
-        """One round trip on the lock's session: alive means the lock is still ours."""
+        """A heartbeat on the lock's session: taken means the lock is still ours."""
         if not self._held or self._conn is None:
             return False
         try:
-            await self._conn.execute("SELECT 1")
+            await self._beat(
+                "UPDATE role_lease SET holder = %s, heartbeat_at = clock_timestamp()", self._name
+            )
         except (psycopg.Error, OSError) as exc:
             log.warning("The role's database session failed: %s", type(exc).__name__)
             return False
         return True
 
-    async def release(self) -> None:
+    async def release(self, *, clean: bool = False) -> None:
         """Unlock and close the session (closing alone frees the lock a moment later)."""
         held, self._held = self._held, False
         if self._conn is not None:
             with contextlib.suppress(psycopg.Error, OSError, TimeoutError):
                 if held:  # bounded: the server may be out of reach
                     async with asyncio.timeout(self._timing.beat):
+                        if clean:
+                            await self._beat(
+                                "UPDATE role_lease SET holder = NULL, heartbeat_at = NULL"
+                            )
                         await self._conn.execute("SELECT pg_advisory_unlock(%s)", [PG_LOCK_KEY])
             with contextlib.suppress(psycopg.Error, OSError):
                 await self._conn.close()
@@ -272,4 +359,4 @@ def lease_for(database_url: str, timing: Timing) -> Lease | None:
         return PgLease(database_url, timing, application_name())
     if url.database in (None, "", ":memory:"):
         return None
-    return FileLease(Path(f"{url.database}.lock"))
+    return FileLease(Path(f"{url.database}.lock"), Path(url.database), timing)

@@ -72,7 +72,11 @@ class SoleLease:
         """Always this process."""
         return True
 
-    async def release(self) -> None:
+    async def last_heartbeat_age(self) -> float | None:
+        """Nobody else ever held it."""
+        return None
+
+    async def release(self, *, clean: bool = False) -> None:
         """Nothing to release."""
 
 
@@ -142,22 +146,33 @@ class Lifecycle:
             When the lease was lost, the moment (monotonic) the process had to stop by;
             None when it was asked to stop.
         """
+        wait = await self._settle()  # before the keeper's first heartbeat replaces it
         keeper = asyncio.create_task(self._keep(), name="lease keeper")
         try:
-            log.info(
-                "Holding the role (%s); starting in %.1fs, once any previous active process"
-                " has stopped",
-                self.lease.describe(),
-                self.timing.fence,
-            )
-            if not await self._until_lost_or_stopped(keeper, self.timing.fence):
+            activated = not await self._until_lost_or_stopped(keeper, wait)
+            if activated:
                 await self._activate()
                 await self._until_lost_or_stopped(keeper, None)
             lost = keeper.result() if keeper.done() else None
-            await self._step_down(lost)
+            await self._step_down(lost, worked=activated)
             return lost
         finally:
             keeper.cancel()
+
+    async def _settle(self) -> float:
+        """Seconds to wait before starting: the previous holder's last heartbeat plus the fence.
+
+        By then a holder that may still be running has given up its role.
+        """
+        age = await self.lease.last_heartbeat_age()
+        wait = 0.0 if age is None else min(max(self.timing.fence - age, 0.0), self.timing.fence)
+        log.info(
+            "Holding the role (%s); starting in %.1fs (previous holder: %s)",
+            self.lease.describe(),
+            wait,
+            "stopped cleanly or none" if age is None else f"last seen {age:.1f}s ago",
+        )
+        return wait
 
     async def _until_lost_or_stopped(
         self, keeper: asyncio.Task[float], seconds: float | None
@@ -209,7 +224,7 @@ class Lifecycle:
         await start_updates(application)
         log.info("Active: taking updates and running jobs")
 
-    async def _step_down(self, lost: float | None) -> None:
+    async def _step_down(self, lost: float | None, *, worked: bool) -> None:
         """Stop updates and jobs. After a lost lease the role flag fences at once."""
         # From here on this process sends nothing and writes nothing (FencedRateLimiter,
         # Deps.transaction): what jobs are still doing fails fast and is left for the next
@@ -217,7 +232,9 @@ class Lifecycle:
         self.role.set_active(False)
         if lost is None:
             await self._stop()
-            await self.lease.release()
+            # Fully stopped: the next holder may start at once. Not so when this process was
+            # still waiting for a previous holder to give up.
+            await self.lease.release(clean=worked)
             return
         if time.monotonic() > lost:
             log.warning(
