@@ -50,21 +50,19 @@ async def test_a_removed_lock_file_is_a_lost_role(tmp_path: Path) -> None:
     await standby.release()
 
 
-async def test_the_next_holder_waits_only_after_a_heartbeat(tmp_path: Path) -> None:
+async def test_the_next_holder_waits_only_after_an_unclean_end(tmp_path: Path) -> None:
     db.upgrade(f"sqlite:///{tmp_path}/bot.db")
     first, second = file_lease(tmp_path), file_lease(tmp_path)
     assert await first.try_acquire()
-    assert await first.last_heartbeat_age() is None, "a fresh database: nobody ran before"
-    assert await first.confirm()  # a heartbeat
-    await first.release()  # as kill -9 would: the heartbeat stays
+    assert await first.previous_holder() is None, "a fresh database: nobody ran before"
+    await first.mark()
+    await first.release()  # as kill -9 would: the mark stays
     assert await second.try_acquire()
-    age = await second.last_heartbeat_age()
-    assert age is not None
-    assert 0 <= age < 5
-    assert await second.confirm()
+    assert await second.previous_holder() == application_name()
+    await second.mark()
     await second.release(clean=True)  # stopped cleanly: the next one need not wait
     assert await first.try_acquire()
-    assert await first.last_heartbeat_age() is None
+    assert await first.previous_holder() is None
     await first.release()
 
 
@@ -121,21 +119,20 @@ async def test_a_terminated_session_is_a_lost_role(postgres_url: str) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.postgres
-async def test_a_heartbeat_on_the_server_clock(postgres_url: str) -> None:
+async def test_the_holder_mark_on_postgres(postgres_url: str) -> None:
     db.upgrade(postgres_url)
-    first = PgLease(postgres_url, TIMING, "fibrobot:test-beat-a")
-    second = PgLease(postgres_url, TIMING, "fibrobot:test-beat-b")
+    first = PgLease(postgres_url, TIMING, "fibrobot:test-mark-a")
+    second = PgLease(postgres_url, TIMING, "fibrobot:test-mark-b")
     try:
         assert await first.try_acquire()
-        assert await first.confirm()
-        await first.release()  # lost, not stopped: the heartbeat stays
+        assert await first.previous_holder() is None
+        await first.mark()
+        await first.release()  # lost, not stopped: the mark stays
         assert await second.try_acquire()
-        age = await second.last_heartbeat_age()
-        assert age is not None
-        assert 0 <= age < 5
+        assert await second.previous_holder() == "fibrobot:test-mark-a"
         await second.release(clean=True)
         assert await first.try_acquire()
-        assert await first.last_heartbeat_age() is None
+        assert await first.previous_holder() is None
     finally:
         await first.release()
         await second.release()

@@ -143,31 +143,36 @@ class Lease(Protocol):
         """Take the lock if nobody holds it; True when this process holds it now."""
         ...
 
-    async def last_heartbeat_age(self) -> float | None:
-        """Seconds since the previous holder's last heartbeat.
+    async def previous_holder(self) -> str | None:
+        """Who held the role before without giving it back cleanly (it may be stopping).
 
-        None when it stopped cleanly (or there never was one): nobody can still be running.
+        None when the role was released cleanly, or never held.
         """
         ...
 
+    async def mark(self) -> None:
+        """Record this process as the holder (cleared again by a clean release)."""
+        ...
+
     async def confirm(self) -> bool:
-        """True when this process still holds the lock; records a heartbeat."""
+        """True when this process still holds the lock."""
         ...
 
     async def release(self, *, clean: bool = False) -> None:
         """Let the lock go (also after it was lost); safe to call twice.
 
-        ``clean``, after a full stop, clears the heartbeat: the next holder starts at once.
+        ``clean``, after a full stop, clears the mark: the next holder starts at once.
         """
         ...
 
 
-# The heartbeat in SQLite: naive UTC text, as SQLAlchemy stores datetimes there.
-SQLITE_AGE = "SELECT (julianday('now') - julianday(heartbeat_at)) * 86400.0 FROM role_lease"
-SQLITE_BEAT = (
+# The holder's mark in the role_lease row (SQLite stores naive UTC text, as SQLAlchemy does).
+HOLDER = "SELECT holder FROM role_lease"
+SQLITE_MARK = (
     "UPDATE role_lease SET holder = ?, heartbeat_at = strftime('%Y-%m-%d %H:%M:%f', 'now')"
 )
-SQLITE_CLEAR = "UPDATE role_lease SET holder = NULL, heartbeat_at = NULL"
+PG_MARK = "UPDATE role_lease SET holder = %s, heartbeat_at = clock_timestamp()"
+CLEAR = "UPDATE role_lease SET holder = NULL, heartbeat_at = NULL"
 
 
 class FileLease:
@@ -211,7 +216,7 @@ class FileLease:
             return False
         return self._identity == (stat.st_dev, stat.st_ino)
 
-    def _sql(self, sql: str, *args: object) -> float | None:
+    def _sql(self, sql: str, *args: object) -> str | None:
         """One statement on the database, if it exists (never created here)."""
         if not self.database.exists():  # before the first start: nothing recorded yet
             return None
@@ -222,32 +227,29 @@ class FileLease:
                 row = connection.execute(sql, args).fetchone()
         finally:
             connection.close()
-        return float(row[0]) if row and row[0] is not None else None
+        return str(row[0]) if row and row[0] is not None else None
 
-    async def last_heartbeat_age(self) -> float | None:
+    async def previous_holder(self) -> str | None:
         """From the database's ``role_lease`` row (None before its first migration)."""
         try:
-            return await asyncio.to_thread(self._sql, SQLITE_AGE)
+            return await asyncio.to_thread(self._sql, HOLDER)
         except sqlite3.Error:
             return None
 
+    async def mark(self) -> None:
+        """Write this process into the ``role_lease`` row (skipped before the migration)."""
+        with contextlib.suppress(sqlite3.Error):
+            await asyncio.to_thread(self._sql, SQLITE_MARK, application_name())
+
     async def confirm(self) -> bool:
-        """The file at the path is still the one this process locked; records a heartbeat."""
-        if not self._same_file():
-            return False
-        try:
-            await asyncio.to_thread(self._sql, SQLITE_BEAT, application_name())
-        except sqlite3.OperationalError as exc:
-            if "no such table" not in str(exc):  # before the first migration: the lock will do
-                log.warning("The database did not take the role's heartbeat: %s", exc)
-                return False
-        return True
+        """The file at the path is still the one this process locked (a local check)."""
+        return self._fd is not None and self._same_file()
 
     async def release(self, *, clean: bool = False) -> None:
         """Close the file, which drops the lock."""
         if clean and self._fd is not None:
             with contextlib.suppress(sqlite3.Error):
-                await asyncio.to_thread(self._sql, SQLITE_CLEAR)
+                await asyncio.to_thread(self._sql, CLEAR)
         if self._fd is not None:
             os.close(self._fd)
         self._fd, self._identity = None, None
@@ -300,36 +302,37 @@ class PgLease:
         self._held = bool(row and row[0])
         return self._held
 
-    async def _beat(self, sql: str, *args: object) -> float | None:
-        """One statement on the role_lease row (skipped before the first migration)."""
+    async def _row(self, sql: str, *args: object) -> str | None:
+        """One statement on the role_lease row; None before the first migration."""
         assert self._conn is not None
         try:
             cursor = await self._conn.execute(sql, list(args))
         except psycopg.errors.UndefinedTable:
-            await self._conn.execute("SELECT 1")  # still a round trip on the lock's session
             return None
         row = await cursor.fetchone() if cursor.description else None
-        return float(str(row[0])) if row and row[0] is not None else None
+        return str(row[0]) if row and row[0] is not None else None
 
-    async def last_heartbeat_age(self) -> float | None:
-        """From the ``role_lease`` row, on the server's clock."""
+    async def previous_holder(self) -> str | None:
+        """From the ``role_lease`` row."""
         if not self._held:
             return None
         try:
-            return await self._beat(
-                "SELECT extract(epoch FROM clock_timestamp() - heartbeat_at) FROM role_lease"
-            )
+            return await self._row(HOLDER)
         except (psycopg.Error, OSError):
-            return None
+            return "unknown (the database did not say)"
+
+    async def mark(self) -> None:
+        """Write this process into the ``role_lease`` row."""
+        if self._held:
+            with contextlib.suppress(psycopg.Error, OSError):
+                await self._row(PG_MARK, self._name)
 
     async def confirm(self) -> bool:
-        """A heartbeat on the lock's session: taken means the lock is still ours."""
+        """One round trip on the lock's session: alive means the lock is still ours."""
         if not self._held or self._conn is None:
             return False
         try:
-            await self._beat(
-                "UPDATE role_lease SET holder = %s, heartbeat_at = clock_timestamp()", self._name
-            )
+            await self._conn.execute("SELECT 1")
         except (psycopg.Error, OSError) as exc:
             log.warning("The role's database session failed: %s", type(exc).__name__)
             return False
@@ -343,9 +346,7 @@ class PgLease:
                 if held:  # bounded: the server may be out of reach
                     async with asyncio.timeout(self._timing.beat):
                         if clean:
-                            await self._beat(
-                                "UPDATE role_lease SET holder = NULL, heartbeat_at = NULL"
-                            )
+                            await self._row(CLEAR)
                         await self._conn.execute("SELECT pg_advisory_unlock(%s)", [PG_LOCK_KEY])
             with contextlib.suppress(psycopg.Error, OSError):
                 await self._conn.close()

@@ -50,14 +50,22 @@ async def start_updates(application: AnyApp) -> None:
         await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
 
 
-async def stop_updates(application: AnyApp) -> None:
-    """Stop taking updates; the ones already fetched are still handled by ``stop``."""
+async def stop_updates(application: AnyApp, *, confirm_last: bool = True) -> None:
+    """Stop taking updates; the ones already fetched are still handled by ``stop``.
+
+    ``confirm_last=False`` (the role is lost) skips PTB's final getUpdates that marks the
+    last fetched updates read: it would end the new active process's long poll with 409
+    Conflict. Those few updates come again to the new active process instead.
+    """
     updater = application.updater
     if updater is not None and updater.running:
+        if not confirm_last:
+            # PTB keeps that last call in a private attribute; None means "skip it".
+            setattr(updater, "_Updater__polling_cleanup_cb", None)  # noqa: B010
         await updater.stop()
 
 
-class SoleLease:
+class SoleLease:  # implements bot.runtime.lease.Lease
     """No lock: an in-memory SQLite database belongs to one process anyway."""
 
     def describe(self) -> str:
@@ -72,9 +80,12 @@ class SoleLease:
         """Always this process."""
         return True
 
-    async def last_heartbeat_age(self) -> float | None:
+    async def previous_holder(self) -> str | None:
         """Nobody else ever held it."""
         return None
+
+    async def mark(self) -> None:
+        """Nothing to record."""
 
     async def release(self, *, clean: bool = False) -> None:
         """Nothing to release."""
@@ -160,17 +171,18 @@ class Lifecycle:
             keeper.cancel()
 
     async def _settle(self) -> float:
-        """Seconds to wait before starting: the previous holder's last heartbeat plus the fence.
+        """Seconds to wait before starting: none when the role was given back cleanly.
 
-        By then a holder that may still be running has given up its role.
+        Otherwise a fence, by the end of which the previous holder has stopped.
         """
-        age = await self.lease.last_heartbeat_age()
-        wait = 0.0 if age is None else min(max(self.timing.fence - age, 0.0), self.timing.fence)
+        previous = await self.lease.previous_holder()
+        await self.lease.mark()
+        wait = 0.0 if previous is None else self.timing.fence
         log.info(
             "Holding the role (%s); starting in %.1fs (previous holder: %s)",
             self.lease.describe(),
             wait,
-            "stopped cleanly or none" if age is None else f"last seen {age:.1f}s ago",
+            previous or "stopped cleanly, or none",
         )
         return wait
 
@@ -220,6 +232,7 @@ class Lifecycle:
         self.role.set_active(True)  # post_init already talks to Telegram (the menu)
         if application.post_init is not None:
             await application.post_init(application)
+        await self.lease.mark()  # again: a fresh database has its role_lease row only now
         await application.start()
         await start_updates(application)
         log.info("Active: taking updates and running jobs")
@@ -241,18 +254,18 @@ class Lifecycle:
                 "Gave up the role %.1fs after the fence: the event loop was busy",
                 time.monotonic() - lost,
             )
-        await self.lease.release()
         try:
-            await asyncio.wait_for(self._stop(), self.timing.failover)
+            await asyncio.wait_for(self._stop(lost=True), self.timing.failover)
         except TimeoutError:
             # A job stuck on the lost database: leave, a supervisor starts a fresh standby.
             log.warning(
                 "Could not stop within %ss; exiting (status %s)", self.timing.failover, EXIT_FENCED
             )
             os._exit(EXIT_FENCED)
+        await self.lease.release()  # after the updates stopped: it may wait on the database
         log.info("Stepped down: no updates taken, no jobs running")
 
-    async def _stop(self) -> None:
+    async def _stop(self, *, lost: bool = False) -> None:
         """What ``run_polling`` does when it ends, leaving the application ready to restart."""
         application = self.application
         if application.job_queue is not None:
@@ -261,7 +274,7 @@ class Lifecycle:
             queue: JobQueue[Any] = application.job_queue
             if queue.scheduler.running:
                 queue.scheduler.remove_all_jobs()
-        await stop_updates(application)
+        await stop_updates(application, confirm_last=not lost)
         if application.running:
             await application.stop()
         if application.post_shutdown is not None:
