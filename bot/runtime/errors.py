@@ -65,7 +65,8 @@ async def error_handler(update: object, context: Context) -> None:
     if isinstance(error, RoleLost):
         # This process gave up its role mid-way: the next active one takes over from the
         # stored state (a tip claimed but not sent is sent by it). Nothing can be sent here.
-        log.warning("Stopped handling %s: this process is no longer the active one", ids)
+        what = ids if isinstance(update, Update) else "a job"
+        log.warning("Stopped %s: this process is no longer the active one", what)
         return
     if lost_database(error):
         # The database went away (a restart, a cut network): the lease notices it too and
