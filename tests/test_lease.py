@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.deps import app_deps
 from bot.runtime.fakeapi import FakeBotAPI
 from bot.runtime.lease import FencedRateLimiter, FileLease, PgLease, RoleLost, Timing, lease_for
+from bot.runtime.metrics import MeteredLimiter
 from bot.storage import db
 from bot.storage.db import application_name
 
@@ -160,7 +161,8 @@ async def test_a_process_without_the_role_sends_and_writes_nothing(
     settings: Settings, api: FakeBotAPI
 ) -> None:
     application = build_application(settings, api)  # the default, fenced, rate limiter
-    assert isinstance(application.bot.rate_limiter, FencedRateLimiter)
+    assert isinstance(application.bot.rate_limiter, MeteredLimiter)
+    assert isinstance(application.bot.rate_limiter.inner, FencedRateLimiter)
     await start_offline(application)
     deps = app_deps(application)
     try:
@@ -183,4 +185,6 @@ async def test_a_process_without_the_role_sends_and_writes_nothing(
 
 def test_tests_use_an_unfenced_limiter_by_choice(settings: Settings, api: FakeBotAPI) -> None:
     limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0)
-    assert build_application(settings, api, rate_limiter=limiter).bot.rate_limiter is limiter
+    metered = build_application(settings, api, rate_limiter=limiter).bot.rate_limiter
+    assert isinstance(metered, MeteredLimiter)
+    assert metered.inner is limiter

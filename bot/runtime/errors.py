@@ -71,10 +71,13 @@ async def error_handler(update: object, context: Context) -> None:
     if lost_database(error):
         # The database went away (a restart, a cut network): the lease notices it too and
         # this process steps down if it must. Not a bug, so no traceback.
+        get_deps(context).metrics.count_error(expected=True)
         log.warning("Database connection lost while handling %s: %s", ids, type(error).__name__)
         await _apologise(update, context)
         return
-    if is_expected(error):
+    expected = is_expected(error)
+    get_deps(context).metrics.count_error(expected=expected)
+    if expected:
         # Expected events: the member blocked the bot, flood control, a network hiccup,
         # a group turned supergroup. The feature that sent the message deals with them.
         log.warning("Telegram said %s: %s (%s)", type(error).__name__, error, ids)
