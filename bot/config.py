@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     feed_digest_time: time = time(18, 0)
     feed_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
     welcome_delete_minutes: int = Field(default=0, ge=0, le=2880)
+    # --- /ask: members write to the admins privately
+    admin_chat_id: int | None = None
+    ask_limit_per_hour: int = Field(default=5, ge=1, le=100)
     # Daily tips
     tips_missed_grace_hours: float = Field(default=3.0, ge=0, le=24)
     tips_rate_limit: float = Field(default=30.0, gt=0, le=10_000)
@@ -98,7 +101,7 @@ class Settings(BaseSettings):
             raise ValueError("must be the http(s) address of an RSS or Atom feed")
         return str(value).strip()
 
-    @field_validator("feed_message_thread_id", mode="before")
+    @field_validator("feed_message_thread_id", "admin_chat_id", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

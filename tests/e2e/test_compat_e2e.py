@@ -238,7 +238,7 @@ def test_gap4c_edits_that_change_nothing_or_miss_are_refused(stack: Stack) -> No
     assert edited.reply_markup is None, "removing the buttons is a change"
 
 
-def test_gap10_a_second_poller_ends_the_first_with_409_conflict(stack: Stack) -> None:
+def test_gap13_a_second_poller_ends_the_first_with_409_conflict(stack: Stack) -> None:
     async def two_pollers() -> list[object]:
         base = f"{stack.proxy.url}/bot"
         async with Bot(BOT_TOKEN, base_url=base) as one, Bot(BOT_TOKEN, base_url=base) as two:

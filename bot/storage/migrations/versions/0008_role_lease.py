@@ -1,7 +1,7 @@
 """The role's lease row: the last heartbeat of the active process (PostgreSQL uses it).
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0012
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import bot.storage.models
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
