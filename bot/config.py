@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlparse
@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # --- Community: blog feed and welcome
     feed_url: str | None = None
     feed_poll_minutes: int = Field(default=30, ge=1, le=1440)
+    # Tests only: poll every this many seconds instead (the e2e cadence test cannot wait minutes).
+    feed_poll_seconds: float | None = Field(default=None, gt=0, le=3600)
     feed_message_thread_id: int | None = None
     feed_digest: bool = False
     feed_digest_time: time = time(18, 0)
@@ -101,7 +103,7 @@ class Settings(BaseSettings):
             raise ValueError("must be the http(s) address of an RSS or Atom feed")
         return str(value).strip()
 
-    @field_validator("feed_message_thread_id", "admin_chat_id", mode="before")
+    @field_validator("feed_message_thread_id", "feed_poll_seconds", "admin_chat_id", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -139,6 +141,13 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """The community time zone."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def feed_poll_interval(self) -> timedelta:
+        """How often the blog feed is read: FEED_POLL_SECONDS (tests) or FEED_POLL_MINUTES."""
+        if self.feed_poll_seconds is not None:
+            return timedelta(seconds=self.feed_poll_seconds)
+        return timedelta(minutes=self.feed_poll_minutes)
 
     @property
     def token(self) -> str | None:
