@@ -121,7 +121,10 @@ class Console:
             )
         else:
             shown = make_url(self.settings.database_url).render_as_string(hide_password=True)
-            where = f"Console play goes to the database you chose: {shown}."
+            where = (
+                f"Console play goes to the database you chose: {shown}. Its jobs (tips, posts) "
+                "run against it too, so never choose a live bot's database."
+            )
         return (
             "FibroBot offline console: nothing is sent to Telegram. The console's group is "
             f"the community group, and :admin makes you its admin. {where}"

@@ -5,7 +5,7 @@ itself still comes from COMMUNITY_CHAT_ID. ``welcome_messages.delete_at`` may be
 welcome kept until the next one replaces it.
 
 Revision ID: 0006
-Revises: 0012
+Revises: 0008
 """
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from alembic import op
 import bot.storage.models
 
 revision = "0006"
-down_revision = "0012"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
