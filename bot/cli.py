@@ -139,6 +139,7 @@ def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     """Print the community statistics, as /stats shows them to admins."""
     from bot.features.stats import plain  # noqa: PLC0415
 
+    db.require_existing(settings.database_url)
     content = load_content(settings.content_dir)
     text, png = asyncio.run(_stats(settings, content, chart=args.chart is not None))
     print(plain(text))
@@ -152,7 +153,7 @@ async def _stats(settings: Settings, content: Content, *, chart: bool) -> tuple[
     from bot.features import stats  # noqa: PLC0415
     from bot.storage.models import utcnow  # noqa: PLC0415
 
-    db.upgrade(settings.database_url)
+    db.upgrade(settings.database_url)  # an existing database only: checked by cmd_stats
     engine = db.create_engine(settings.database_url)
     try:
         async with db.transaction(db.create_sessionmaker(engine)) as session:
@@ -165,6 +166,8 @@ async def _stats(settings: Settings, content: Content, *, chart: bool) -> tuple[
 
 def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     """Apply or undo database migrations; back up or restore an SQLite database."""
+    if args.db_command == "backup":
+        db.require_existing(settings.database_url)
     if args.db_command in ("backup", "restore"):
         return cmd_backup(settings, args)
     if args.db_command == "upgrade":
@@ -250,6 +253,7 @@ def cmd_subscribers(settings: Settings, args: argparse.Namespace) -> int:
     """Daily-tip subscriptions by status and today's deliveries; or the log as CSV."""
     from bot.features.tips_report import export_log, print_counts  # noqa: PLC0415
 
+    db.require_existing(settings.database_url)
     db.upgrade(settings.database_url)
     if args.csv:
         rows = export_log(settings, args.csv)
@@ -323,6 +327,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         problems = "\n".join(f"  {p}" for p in exc.problems)
         return fail(f"the content files have errors:\n{problems}", EXIT_FAILED)
+    except db.NoDatabase as exc:
+        return fail(
+            f"no database at {exc} (run `fibrobot db upgrade` or start the bot first)",
+            EXIT_FAILED,
+        )
     except KeyboardInterrupt:
         return EXIT_OK
 
