@@ -118,6 +118,12 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
             settings = load_settings(database_url=chosen)
         except ConfigError as exc:
             return fail(f"--database-url: {exc}".replace("DATABASE_URL: ", ""), EXIT_USAGE)
+        if _live(settings.database_url):
+            return fail(
+                "--database-url: a running bot uses this database, and the console would run "
+                "its jobs (tips, posts) on real members; choose another database",
+                EXIT_USAGE,
+            )
     # The terminal is the bot's screen here: only warnings and errors go to the log.
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
     console = Console(settings, own_database=chosen is None)
@@ -128,6 +134,14 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
     )
     asyncio.run(console.run())
     return EXIT_OK
+
+
+def _live(url: str) -> bool:
+    """True when a running bot holds this SQLite database (its ``.in-use`` lock)."""
+    from bot.storage import backup  # noqa: PLC0415
+
+    path = db.sqlite_path(url)
+    return path is not None and backup.in_use(path)
 
 
 def cmd_start(settings: Settings, args: argparse.Namespace) -> int:

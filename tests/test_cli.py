@@ -13,6 +13,7 @@ import pytest
 
 from bot.cli import main
 from bot.storage import db
+from bot.storage.backup import InUse
 from tests.conftest import CONTENT_DIR
 
 
@@ -77,3 +78,21 @@ def test_stats_on_an_existing_database_works(
     use(monkeypatch, url)
     assert main(["stats"]) == 0
     assert capsys.readouterr().err == ""
+
+
+# --- 6. The console refuses a live bot's database ------------------------------------------------
+
+
+def test_the_console_refuses_a_running_bots_database(
+    clone: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{clone}/data/fibrobot.db"
+    db.upgrade(url)
+    running = InUse(url)  # what `fibrobot run` holds from its start
+    try:
+        assert main(["console", "--database-url", url]) == 2
+    finally:
+        running.release()
+    err = capsys.readouterr().err
+    assert "a running bot uses this database" in err
+    assert "FibroBot offline console" not in err
