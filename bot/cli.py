@@ -14,6 +14,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from alembic.util import CommandError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from telegram.error import InvalidToken, NetworkError
 
 from bot.config import ConfigError, Settings, load_settings
@@ -277,6 +280,26 @@ def cmd_subscribers(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def shown_url(args: argparse.Namespace, settings: Settings) -> str:
+    """The database the command used (``--database-url`` or DATABASE_URL), password hidden."""
+    url = getattr(args, "database_url", None) or settings.database_url
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(DATABASE_URL)"
+
+
+def reason(exc: DBAPIError, args: argparse.Namespace, settings: Settings) -> str:
+    """The driver's own first line (e.g. "connection refused"), never the password."""
+    lines = str(exc.orig).strip().splitlines() or [type(exc.orig).__name__]
+    url = getattr(args, "database_url", None) or settings.database_url
+    try:
+        password = make_url(url).password
+    except ArgumentError:
+        password = None
+    return lines[0].replace(str(password), "***") if password else lines[0]
+
+
 Command = Callable[[Settings, argparse.Namespace], int]
 
 
@@ -338,16 +361,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Command = args.func
     try:
         return func(settings, args)
-    except ContentError as exc:
-        problems = "\n".join(f"  {p}" for p in exc.problems)
-        return fail(f"the content files have errors:\n{problems}", EXIT_FAILED)
-    except db.NoDatabase as exc:
-        return fail(
-            f"no database at {exc} (run `fibrobot db upgrade` or start the bot first)",
-            EXIT_FAILED,
-        )
+    except (ContentError, DBAPIError, CommandError, OSError, db.NoDatabase) as exc:
+        message, code = explain(exc, args, settings)
+        return fail(message, code)
     except KeyboardInterrupt:
         return EXIT_OK
+
+
+def explain(exc: Exception, args: argparse.Namespace, settings: Settings) -> tuple[str, int]:
+    """One line (content errors: one per problem) for what failed, and the exit code.
+
+    A failed operation exits 1 (an unreachable database, a folder that cannot be made, a
+    missing database); bad input exits 2 (an unknown migration revision).
+    """
+    if isinstance(exc, ContentError):
+        problems = "\n".join(f"  {p}" for p in exc.problems)
+        return f"the content files have errors:\n{problems}", EXIT_FAILED
+    if isinstance(exc, DBAPIError):
+        why = reason(exc, args, settings)
+        return f"cannot use the database {shown_url(args, settings)}: {why}", EXIT_FAILED
+    if isinstance(exc, CommandError):  # only `db upgrade/downgrade REVISION` reach Alembic
+        return f"db {args.db_command} {args.revision}: {exc}", EXIT_USAGE
+    if isinstance(exc, OSError):
+        return f"cannot use {exc.filename or 'a file'}: {exc.strerror or exc}", EXIT_FAILED
+    return (
+        f"no database at {exc} (run `fibrobot db upgrade` or start the bot first)",
+        EXIT_FAILED,
+    )
 
 
 if __name__ == "__main__":

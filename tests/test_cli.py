@@ -96,3 +96,84 @@ def test_the_console_refuses_a_running_bots_database(
     err = capsys.readouterr().err
     assert "a running bot uses this database" in err
     assert "FibroBot offline console" not in err
+
+
+# --- 7. One clear line, never a traceback, never the password ------------------------------------
+
+CLOSED_PG = "postgresql://u:s3cretpw@127.0.0.1:9/db"  # port 9 (discard): nothing listens
+
+
+@pytest.mark.parametrize("argv", [["stats"], ["subscribers"], ["db", "upgrade"]])
+def test_an_unreachable_postgresql_is_one_line_without_the_password(
+    clone: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+) -> None:
+    use(monkeypatch, CLOSED_PG)
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("fibrobot: cannot use the database postgresql://u:***@127.0.0.1:9/db: ")
+    assert "s3cretpw" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["db", "upgrade"], ["console", "--database-url", "sqlite:////proc/x/y.db"]],
+)
+def test_a_folder_that_cannot_be_made_is_one_line(
+    clone: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+) -> None:
+    use(monkeypatch, "sqlite:////proc/nope/x.db")
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("fibrobot: cannot use /proc/")
+    assert err.endswith("No such file or directory")
+
+
+def test_stats_on_an_impossible_folder_says_there_is_no_database(
+    clone: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use(monkeypatch, "sqlite:////proc/nope/x.db")
+    assert main(["stats"]) == 1
+    assert "no database at /proc/nope/x.db" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "path"),
+    [
+        (["stats", "--chart", "/nonexistent3/s.png"], "/nonexistent3/s.png"),
+        (["subscribers", "--csv", "/nonexistent3/s.csv"], "/nonexistent3/s.csv"),
+    ],
+)
+def test_an_output_file_in_a_missing_folder_is_one_line(
+    clone: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    path: str,
+) -> None:
+    url = f"sqlite:///{clone}/bot.db"
+    db.upgrade(url)
+    use(monkeypatch, url)
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == f"fibrobot: cannot use {path}: No such file or directory"
+
+
+@pytest.mark.parametrize("command", ["upgrade", "downgrade"])
+def test_an_unknown_revision_is_a_usage_error(
+    clone: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    url = f"sqlite:///{clone}/bot.db"
+    db.upgrade(url)
+    use(monkeypatch, url)
+    assert main(["db", command, "nonsense"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"fibrobot: db {command} nonsense: ")
+    assert "nonsense" in err.split(": ", 2)[2]
+    assert len(err.splitlines()) == 1
