@@ -208,14 +208,13 @@ async def _doctor(settings: Settings) -> list[Check]:
     from telegram import Bot  # noqa: PLC0415
 
     from bot.runtime.doctor import Doctor  # noqa: PLC0415
-    from bot.runtime.metrics import AlwaysActive  # noqa: PLC0415
 
     token = settings.token
     api = settings.telegram_api_url
     bot = Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot") if token else None
     try:
-        # The lease (issue 8) will say whether this process would be active; alone, it is.
-        return await Doctor(settings, bot, AlwaysActive()).run()
+        # No role given: the doctor probes the lease a `fibrobot run` would take.
+        return await Doctor(settings, bot, None).run()
     finally:
         if bot is not None:
             await bot.request.shutdown()

@@ -6,12 +6,18 @@ the environment, in a fresh folder (like a fresh clone).
 
 from __future__ import annotations
 
+import fcntl
 import os
 from pathlib import Path
 
+import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.cli import main
+from bot.config import load_settings
+from bot.runtime import doctor
+from bot.runtime.lease import PG_LOCK_KEY
 from bot.storage import db
 from bot.storage.backup import InUse
 from tests.conftest import CONTENT_DIR
@@ -177,3 +183,76 @@ def test_an_unknown_revision_is_a_usage_error(
     assert err.startswith(f"fibrobot: db {command} nonsense: ")
     assert "nonsense" in err.split(": ", 2)[2]
     assert len(err.splitlines()) == 1
+
+
+# --- 8. The doctor probes the role's lease -------------------------------------------------------
+
+
+def role_line(out: str) -> str:
+    return next(line for line in out.splitlines() if " role" in line)
+
+
+def test_the_doctor_sees_another_process_holding_the_role(
+    clone: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{clone}/bot.db"
+    db.upgrade(url)
+    use(monkeypatch, url)
+    with (clone / "bot.db.lock").open("ab") as held:  # as the active `fibrobot run` holds it
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        main(["doctor"])
+        line = role_line(capsys.readouterr().out)
+        # The probe left the holder's lock alone.
+        with pytest.raises(BlockingIOError), (clone / "bot.db.lock").open("ab") as other:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    assert line.startswith(
+        "✗ role (warning): standby: another fibrobot process is active (this one would stand by)."
+    )
+
+
+def test_the_doctor_finds_the_role_free_and_leaves_it_free(
+    clone: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{clone}/bot.db"
+    db.upgrade(url)
+    use(monkeypatch, url)
+    (clone / "bot.db.lock").touch()  # left by a bot that stopped
+    main(["doctor"])
+    assert role_line(capsys.readouterr().out) == "✓ role: active: no other process holds the role."
+    with (clone / "bot.db.lock").open("ab") as after:  # released at once
+        fcntl.flock(after, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def test_the_doctor_creates_no_lock_file(
+    clone: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{clone}/bot.db"
+    db.upgrade(url)
+    use(monkeypatch, url)
+    main(["doctor"])
+    assert role_line(capsys.readouterr().out) == "✓ role: active: no other process holds the role."
+    assert not (clone / "bot.db.lock").exists()
+
+
+async def test_the_doctor_probes_the_postgresql_lease(postgres_url: str, clone: Path) -> None:
+    settings = load_settings(database_url=postgres_url)
+    conninfo = make_url(postgres_url).set(drivername="postgresql").render_as_string(False)
+    async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as holder:
+        await holder.execute("SELECT pg_advisory_lock(%s)", [PG_LOCK_KEY])
+        held = await doctor.probe_role(settings)
+        still = await holder.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        )
+        assert await still.fetchone() == (1,)  # the holder's lock, untouched
+        await holder.execute("SELECT pg_advisory_unlock(%s)", [PG_LOCK_KEY])
+    free = await doctor.probe_role(settings)
+    assert held.found.startswith("standby: another fibrobot process is active")
+    assert (free.status, free.found) == (doctor.OK, "active: no other process holds the role")
+
+
+def test_the_role_is_unknown_when_the_database_does_not_answer(
+    clone: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use(monkeypatch, CLOSED_PG)
+    assert main(["doctor"]) == 1
+    assert role_line(capsys.readouterr().out).startswith("✗ role (warning): unknown")

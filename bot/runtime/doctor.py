@@ -37,6 +37,7 @@ from bot.config import Settings
 from bot.features.community import community_chat_id
 from bot.features.content import ContentError, load_content
 from bot.features.feed import FeedError, fetch, parse
+from bot.runtime.lease import FileLease, Timing, lease_for
 from bot.runtime.metrics import Role
 from bot.storage import db
 
@@ -44,6 +45,7 @@ OK, FAIL, WARN = "ok", "fail", "warning"
 # Updates waiting for the bot; more than this after a restart means it was down a while.
 PENDING_WARNING = 100
 DB_TIMEOUT = 10  # seconds to wait for a PostgreSQL server
+FREE_ROLE = "active: no other process holds the role"
 ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
@@ -91,7 +93,7 @@ class Doctor:
 
     settings: Settings
     bot: Bot | None  # None: no token
-    role: Role
+    role: Role | None  # None: probe the lease (``fibrobot doctor``, another process)
     checks: list[Check] = field(default_factory=list)
 
     async def run(self) -> list[Check]:
@@ -107,8 +109,18 @@ class Doctor:
         self.checks.append(await asyncio.to_thread(content, self.settings))
         self.checks.append(await feed(self.settings))
         self.checks.append(time_zone(self.settings))
-        self.checks.append(role(self.role))
+        self.checks.append(role(self.role) if self.role is not None else await self._probe())
         return self.checks
+
+    async def _probe(self) -> Check:
+        """The role a ``fibrobot run`` started now would take; unknown without a database."""
+        if any(check.name == "database" and check.status == FAIL for check in self.checks):
+            return warn(
+                "role",
+                "unknown: the database does not answer, and the role is held through it",
+                "fix the database first.",
+            )
+        return await probe_role(self.settings)
 
     def _privacy_as_admin(self) -> None:
         """Privacy mode does not hide anything from an administrator: then it is fine."""
@@ -436,6 +448,30 @@ def role(current: Role) -> Check:
     return warn(
         "role",
         "standby: another process is active and sends tips and posts",
+        "nothing to do if that is intended; stop the other process to make this one active.",
+    )
+
+
+async def probe_role(settings: Settings) -> Check:
+    """Whether another process holds the role, without disturbing it.
+
+    Takes the lease without waiting (``Lease.try_acquire``, never blocking) and releases it
+    at once, without clearing the holder's mark. A running bot keeps its lock, and a
+    standby asking at that very moment only asks again a beat later. The SQLite lock file
+    is not created when missing: then nobody holds it.
+    """
+    lease = lease_for(settings.database_url, Timing(settings.failover_seconds))
+    if lease is None or (isinstance(lease, FileLease) and not lease.path.exists()):
+        return ok("role", FREE_ROLE)
+    try:
+        free = await lease.try_acquire()
+    finally:
+        await lease.release()
+    if free:
+        return ok("role", FREE_ROLE)
+    return warn(
+        "role",
+        "standby: another fibrobot process is active (this one would stand by)",
         "nothing to do if that is intended; stop the other process to make this one active.",
     )
 
