@@ -13,6 +13,7 @@ administrators (Bot API, ChatMemberUpdated).
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,7 +118,7 @@ class Doctor:
         if any(check.name == "database" and check.status == FAIL for check in self.checks):
             return warn(
                 "role",
-                "unknown: the database does not answer, and the role is held through it",
+                "unknown: the role is held through the database, which is not usable",
                 "fix the database first.",
             )
         return await probe_role(self.settings)
@@ -327,14 +328,7 @@ def database(url: str) -> tuple[Check, bool]:
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         path = Path(str(parsed.database))
         if not path.exists():
-            return (
-                warn(
-                    name,
-                    f"no database file at {path} yet",
-                    "`fibrobot db upgrade` creates it (the bot also does at start).",
-                ),
-                False,
-            )
+            return missing_file(path), False
     heads = set(ScriptDirectory.from_config(db.alembic_config(url)).get_heads())
     # A server that does not answer should not keep the volunteer waiting for minutes.
     wait = {"connect_timeout": DB_TIMEOUT} if parsed.get_backend_name() == "postgresql" else {}
@@ -354,6 +348,35 @@ def database(url: str) -> tuple[Check, bool]:
     finally:
         engine.dispose()
     return migration_check(current, heads), current == heads
+
+
+def missing_file(path: Path) -> Check:
+    """No SQLite file yet: a warning when it can be made there, a failure when it cannot.
+
+    Whether the folder (or its nearest existing parent, for ``db upgrade`` makes the
+    missing ones) takes a new file is tried with a temporary file removed at once:
+    permission bits alone do not tell (root, read-only mounts, ``/proc``).
+    """
+    base = path.parent
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    try:
+        with tempfile.NamedTemporaryFile(dir=base, prefix=".fibrobot-doctor-"):
+            pass
+    except OSError as exc:
+        where = f"its folder {path.parent}" if base == path.parent else f"the folder {base}"
+        return fail(
+            "database",
+            f"no database file at {path}, and {where} cannot take one ({exc.strerror or exc})",
+            "set DATABASE_URL to a file in a folder this user can write, "
+            "e.g. sqlite:///data/fibrobot.db.",
+        )
+    folder = "" if base == path.parent else f" (and its folder {path.parent})"
+    return warn(
+        "database",
+        f"no database file at {path} yet",
+        f"`fibrobot db upgrade` creates it{folder} (the bot also does at start).",
+    )
 
 
 def migration_check(current: set[str], heads: set[str]) -> Check:
