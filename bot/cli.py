@@ -77,6 +77,9 @@ def setup_logging(settings: Settings) -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # PTB logs whole updates and Bot API answers at DEBUG: members' words and names. Message
+    # text is never logged, so even LOG_LEVEL=DEBUG stops PTB at INFO.
+    logging.getLogger("telegram").setLevel(max(logging.INFO, root.level))
 
 
 def fail(message: str, code: int) -> int:
