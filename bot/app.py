@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
-from telegram import (
-    LinkPreviewOptions,
-)
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    Defaults,
+    TypeHandler,
+)
 from telegram.request import BaseRequest
 
 import handlers
@@ -20,12 +23,15 @@ from bot.features.content import Content, load_content
 from bot.features.matching import FaqMatcher
 from bot.runtime.commands import menu_commands, set_admin_commands
 from bot.runtime.errors import error_handler
-from bot.storage import db
+from bot.runtime.persistence import FlowPersistence, write_flows_now
 
 log = logging.getLogger(__name__)
 
 # A token is required to build a bot; offline runs (console, tests) use this one.
 OFFLINE_TOKEN = "123456789:offline-console-token"  # noqa: S105
+
+# After every feature's group (handlers use -2 to 0): see write_flows_now.
+FLOWS_GROUP = 100
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
@@ -56,6 +62,7 @@ def build_application(
             rate_limiter
             or AIORateLimiter(overall_max_rate=settings.tips_rate_limit, max_retries=3)
         )
+        .persistence(FlowPersistence(lambda: app_deps(application).open_database()))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -65,6 +72,8 @@ def build_application(
     deps = Deps(settings=settings, content=content, matcher=FaqMatcher(content.faq))
     application.bot_data["deps"] = deps
     handlers.register_all(application, deps)
+    # Last of all: a flow step an update changed is written at once (survives a kill -9).
+    application.add_handler(TypeHandler(Update, write_flows_now), group=FLOWS_GROUP)
     application.add_error_handler(error_handler)
     return application
 
@@ -72,10 +81,7 @@ def build_application(
 async def _post_init(application: AnyApp) -> None:
     """Migrate and open the database, register the command menu, rebuild scheduled jobs."""
     deps = app_deps(application)
-    url = deps.settings.database_url
-    await asyncio.to_thread(db.upgrade, url)
-    deps.engine = db.create_engine(url)
-    deps.sessions = db.create_sessionmaker(deps.engine)
+    await deps.open_database()
     await application.bot.set_my_commands(menu_commands(deps.content))
     await set_admin_commands(application.bot, deps)
     for hook in deps.on_startup:

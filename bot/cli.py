@@ -13,7 +13,6 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
 from bot.config import ConfigError, Settings, load_settings
@@ -22,15 +21,6 @@ from bot.storage import db
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-# Updates the bot asks Telegram for; chat_member is needed to see members join and leave.
-ALLOWED_UPDATES = [
-    Update.MESSAGE,
-    Update.EDITED_MESSAGE,
-    Update.CALLBACK_QUERY,
-    Update.CHAT_MEMBER,
-    Update.MY_CHAT_MEMBER,
-]
 
 NO_TOKEN_HELP = """TELEGRAM_BOT_TOKEN is not set, so FibroBot cannot connect to Telegram.
   - Get a token from @BotFather, then put it in .env (copy .env.example) or the environment.
@@ -86,20 +76,23 @@ def fail(message: str, code: int) -> int:
 
 
 def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
-    """Long polling against the Bot API until SIGINT or SIGTERM."""
+    """Long polling (or the webhook, with WEBHOOK_URL) until SIGINT or SIGTERM."""
     if settings.token is None:
         return fail(NO_TOKEN_HELP, EXIT_USAGE)
     from bot.app import build_application  # noqa: PLC0415 (keeps `--help` fast)
+    from bot.runtime.updates import run  # noqa: PLC0415
 
     application = build_application(settings)
     try:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
+        asyncio.run(run(application, settings))
     except InvalidToken:
         return fail("the Bot API refused TELEGRAM_BOT_TOKEN; check it with @BotFather", EXIT_USAGE)
     except NetworkError as exc:
         return fail(
             f"cannot reach the Bot API at {settings.telegram_api_url} ({exc})", EXIT_FAILED
         )
+    except OSError as exc:  # the webhook's port is taken, or the address is not ours
+        return fail(f"webhook: {exc}", EXIT_FAILED)
     return EXIT_OK
 
 
