@@ -120,8 +120,10 @@ async def start_server(
     application: AnyApp, settings: Settings
 ) -> tuple[webhook.Server, asyncio.Task[None]]:
     """Start the web server (its /healthz answers from now on); OSError if it cannot listen."""
-    is_active = role_of(application).is_active
-    endpoint = webhook.WebhookEndpoint(application, app_deps(application), is_active)
+    # Asked on every request: the role changes when this process takes over or steps down.
+    endpoint = webhook.WebhookEndpoint(
+        application, app_deps(application), lambda: role_of(application).is_active()
+    )
     application.bot_data[ENDPOINT_KEY] = endpoint
     sock = webhook.listening_socket(settings)
     web = webhook.server(settings, webhook.asgi_app(endpoint, settings.webhook_path))
