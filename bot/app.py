@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -23,7 +24,9 @@ from bot.features.content import Content, load_content
 from bot.features.matching import FaqMatcher
 from bot.runtime.commands import menu_commands, set_admin_commands
 from bot.runtime.errors import error_handler
+from bot.runtime.metrics import MeteredLimiter, Metrics, MetricsServer, wsgi_app
 from bot.runtime.persistence import FlowPersistence, write_flows_now
+from bot.storage.backup import InUse
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,10 @@ def build_application(
     """Build the application; ``request`` swaps the network for a fake (tests, console)."""
     content = content if content is not None else load_content(settings.content_dir)
     api = settings.telegram_api_url
+    metrics = Metrics()
+    limiter = rate_limiter or AIORateLimiter(
+        overall_max_rate=settings.tips_rate_limit, max_retries=3
+    )
     builder = (
         ApplicationBuilder()
         .token(settings.token or OFFLINE_TOKEN)
@@ -58,10 +65,8 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(
-            rate_limiter
-            or AIORateLimiter(overall_max_rate=settings.tips_rate_limit, max_retries=3)
-        )
+        # Every Bot API call passes here: the metrics count messages and Telegram's errors.
+        .rate_limiter(MeteredLimiter(limiter, metrics))
         .persistence(FlowPersistence(lambda: app_deps(application).open_database()))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -69,8 +74,12 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
-    deps = Deps(settings=settings, content=content, matcher=FaqMatcher(content.faq))
+    deps = Deps(
+        settings=settings, content=content, matcher=FaqMatcher(content.faq), metrics=metrics
+    )
     application.bot_data["deps"] = deps
+    # Group -3 runs before every other group: count each update, then let it through.
+    application.add_handler(metrics.update_handler(), group=-3)
     handlers.register_all(application, deps)
     # Last of all: a flow step an update changed is written at once (survives a kill -9).
     application.add_handler(TypeHandler(Update, write_flows_now), group=FLOWS_GROUP)
@@ -81,20 +90,42 @@ def build_application(
 async def _post_init(application: AnyApp) -> None:
     """Migrate and open the database, register the command menu, rebuild scheduled jobs."""
     deps = app_deps(application)
+    # Marks the database as used by a running bot, so `fibrobot db restore` refuses.
+    application.bot_data["in_use"] = await asyncio.to_thread(InUse, deps.settings.database_url)
+    # Usually opened already: the persistence reads flows in progress before post_init.
     await deps.open_database()
     await application.bot.set_my_commands(menu_commands(deps.content))
     await set_admin_commands(application.bot, deps)
     for hook in deps.on_startup:
         await hook(application)
+    if application.job_queue is not None:
+        deps.metrics.watch_jobs(application.job_queue.scheduler)
+    start_metrics_server(application)
     log.info("FibroBot ready as @%s", application.bot.username)
+
+
+def start_metrics_server(application: AnyApp) -> None:
+    """Serve /metrics and /healthz on METRICS_PORT (polling mode); 0 leaves them off."""
+    deps = app_deps(application)
+    port = deps.settings.metrics_port
+    if port:
+        app = wsgi_app(deps.metrics, lambda: application.running)
+        server = MetricsServer(app, deps.settings.metrics_listen, port).start()
+        application.bot_data["metrics_server"] = server
 
 
 async def _post_shutdown(application: AnyApp) -> None:
     """Close the database."""
     deps = app_deps(application)
+    server = application.bot_data.pop("metrics_server", None)
+    if isinstance(server, MetricsServer):
+        server.stop()
     if deps.engine is not None:
         await deps.engine.dispose()
         deps.engine = None
+    in_use = application.bot_data.pop("in_use", None)
+    if isinstance(in_use, InUse):
+        in_use.release()
 
 
 async def start_offline(application: AnyApp) -> None:

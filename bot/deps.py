@@ -15,6 +15,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.config import Settings
 from bot.features.content import Content
+from bot.runtime.metrics import Metrics
 from bot.storage import db
 from bot.storage.db import transaction
 from bot.storage.models import utcnow
@@ -45,6 +46,8 @@ class Deps:
     personal_data: list[PersonalData] = field(default_factory=lambda: [MEMBER_DATA, FLOW_DATA])
     # The time; tests replace it to move the clock instead of waiting.
     clock: Callable[[], datetime] = utcnow
+    # Prometheus metrics of this application (bot.runtime.metrics); its role says active.
+    metrics: Metrics = field(default_factory=Metrics)
 
     async def open_database(self) -> Callable[[], AbstractAsyncContextManager[AsyncSession]]:
         """Migrate and open the database once (the first caller does it); ``transaction``."""

@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.deps import app_deps
 from bot.runtime import updates
 from bot.runtime.fakeapi import ApiCall, FakeBotAPI
+from bot.runtime.metrics import AlwaysActive
 from bot.runtime.webhook import MAX_BODY_BYTES, SECRET_HEADER
 from bot.storage import db
 from bot.storage.models import BotSecret
@@ -211,12 +212,12 @@ async def test_healthz_and_readyz_on_the_active_process(served: Served) -> None:
 
 
 async def test_a_standby_is_alive_not_ready_and_processes_nothing(served: Served) -> None:
-    served.app.bot_data[updates.ROLE_KEY] = Standby()
+    app_deps(served.app).metrics.role = Standby()
     assert (await served.http.get("/healthz")).status_code == 200
     assert (await served.http.get("/readyz")).status_code == 503
     refused = await served.post(as_json(served.driver.message_update("/faq cost")))
     assert refused.status_code == 503
-    served.app.bot_data[updates.ROLE_KEY] = None  # active again
+    app_deps(served.app).metrics.role = AlwaysActive()
     answer = await served.reply_to(as_json(served.driver.message_update("/links")))
     assert "blog" in answer.text.lower()
     assert len(messages(served.api.calls)) == 1
@@ -241,7 +242,7 @@ async def test_readyz_is_503_when_the_database_is_unreachable(
 async def test_a_standby_does_not_set_the_webhook(
     app: AnyApp, api: FakeBotAPI, settings: Settings
 ) -> None:
-    app.bot_data[updates.ROLE_KEY] = Standby()
+    app_deps(app).metrics.role = Standby()
     await updates.start_updates(app, webhook_settings(settings))
     assert api.sent("setWebhook") == []
 
@@ -272,3 +273,10 @@ async def test_polling_deletes_the_webhook(
     finally:
         await updates.stop_updates(app, settings)
     assert not app.updater.running
+
+
+async def test_metrics_are_served_on_the_webhook_port(served: Served) -> None:
+    await served.reply_to(as_json(served.driver.message_update("/links")))
+    scraped = await served.http.get("/metrics")
+    assert scraped.status_code == 200
+    assert 'fibrobot_updates_total{type="message"} 1.0' in scraped.text

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from typing import Any, Protocol, cast
+from typing import Any
 
 from telegram import Update
 from telegram.ext import Application
@@ -24,6 +24,7 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.deps import app_deps
 from bot.runtime import webhook
+from bot.runtime.metrics import Role, asgi_apps
 
 log = logging.getLogger(__name__)
 
@@ -37,28 +38,15 @@ ALLOWED_UPDATES = [
     Update.CHAT_MEMBER,
     Update.MY_CHAT_MEMBER,
 ]
-ROLE_KEY = "role"
 ENDPOINT_KEY = "webhook_endpoint"
 
 
-class Role(Protocol):
-    """Whether this process is the one active process (issue 8 part 1 provides the lease)."""
-
-    def is_active(self) -> bool:
-        """True on the active process."""
-
-
-class AlwaysActive:
-    """The role of a process with no lease set up: the only one, so always active."""
-
-    def is_active(self) -> bool:
-        """Always True."""
-        return True
-
-
 def role_of(application: AnyApp) -> Role:
-    """This process's role: ``bot_data[ROLE_KEY]`` when a lease set one, else always active."""
-    return cast(Role, application.bot_data.get(ROLE_KEY) or AlwaysActive())
+    """This process's role, read in this one place: the metrics' role (issue 8 part 1 sets it).
+
+    Until a lease sets one it is ``AlwaysActive``: a lone process is the active one.
+    """
+    return app_deps(application).metrics.role
 
 
 async def start_updates(application: AnyApp, settings: Settings) -> None:
@@ -126,7 +114,10 @@ async def start_server(
     )
     application.bot_data[ENDPOINT_KEY] = endpoint
     sock = webhook.listening_socket(settings)
-    web = webhook.server(settings, webhook.asgi_app(endpoint, settings.webhook_path))
+    # Issue 9's /metrics on the same port (its /healthz is ours here: the process lives).
+    metrics = asgi_apps(app_deps(application).metrics, lambda: True)["/metrics"]
+    extra = [webhook.asgi_route("/metrics", metrics)]
+    web = webhook.server(settings, webhook.asgi_app(endpoint, settings.webhook_path, extra))
     # The socket already listens: connections wait in its backlog until uvicorn accepts them.
     return web, asyncio.create_task(web.serve(sockets=[sock]))
 

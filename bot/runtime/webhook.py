@@ -24,7 +24,7 @@ import json
 import logging
 import secrets
 import socket
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from ipaddress import ip_address
 from typing import Any
@@ -138,6 +138,22 @@ async def database_answers(deps: Deps) -> bool:
     except (SQLAlchemyError, OSError, TimeoutError):
         return False
     return True
+
+
+class _Asgi:
+    """An ASGI app as a route's endpoint (Starlette would call a bare function with a Request)."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Hand the request to the app."""
+        await self.app(scope, receive, send)
+
+
+def asgi_route(path: str, app: Callable[..., Awaitable[None]]) -> Route:
+    """A route to another ASGI app at exactly ``path`` (a Mount would redirect to ``path/``)."""
+    return Route(path, _Asgi(app))
 
 
 def routes(endpoint: WebhookEndpoint, path: str, extra: Sequence[BaseRoute] = ()) -> list[Route]:
