@@ -274,6 +274,9 @@ async def confirm(update: Update, context: Context) -> int:
     await query.answer()
     draft = get_draft(update, context)
     put_draft(update, context, None)
+    if not draft.text_html:  # erased by /forget halfway through: nothing left to post
+        await reply(update, deps.content.text("announce_cancelled_draft"))
+        return ConversationHandler.END
     text = await store_and_schedule(context, deps, draft, user_id(update))
     await reply(update, text)
     return ConversationHandler.END

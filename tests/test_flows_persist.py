@@ -20,7 +20,7 @@ from bot.deps import app_deps
 from bot.features import announcements as ann
 from bot.runtime.fakeapi import ADMIN_ID, FakeBotAPI
 from bot.runtime.persistence import FLOW_KEYS
-from bot.storage.models import FlowState
+from bot.storage.models import Announcement, FlowState
 from handlers.announce import WHEN
 from tests.announce_util import formatted_message, get, use_clock
 from tests.tg import MEMBER_ID, Driver, only, texts
@@ -131,3 +131,15 @@ async def test_only_flow_keys_are_kept(app: AnyApp, api: FakeBotAPI) -> None:
     (row,) = await flow_rows(app)
     assert list(json.loads(row.data)) == ["tips:question"]
     assert all(key.startswith(FLOW_KEYS) for key in json.loads(row.data))
+
+
+async def test_a_draft_erased_by_forget_is_never_posted(app: AnyApp, api: FakeBotAPI) -> None:
+    admin = await draft_sent(app, api)
+    asked = only(await admin.send("/forget"))
+    only(await admin.press(asked, "Yes, erase everything"))
+    pin_question = only(await admin.send("in 2 hours"))  # this process is still at that step
+    summary = only(await admin.press(pin_question, "Don't pin"))
+    done = only(await admin.press(summary, "Confirm"))
+    assert "Nothing was scheduled" in done.text
+    async with app_deps(app).transaction() as session:
+        assert list(await session.scalars(select(Announcement))) == []
