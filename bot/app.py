@@ -24,6 +24,7 @@ from bot.features.content import Content, load_content
 from bot.features.matching import FaqMatcher
 from bot.runtime.commands import menu_commands, set_admin_commands
 from bot.runtime.errors import error_handler
+from bot.runtime.lease import FencedRateLimiter, Role
 from bot.runtime.metrics import MeteredLimiter, Metrics, MetricsServer, wsgi_app
 from bot.runtime.persistence import FlowPersistence, write_flows_now
 from bot.storage.backup import InUse
@@ -48,10 +49,12 @@ def build_application(
 ) -> AnyApp:
     """Build the application; ``request`` swaps the network for a fake (tests, console)."""
     content = content if content is not None else load_content(settings.content_dir)
+    role = Role()
     api = settings.telegram_api_url
-    metrics = Metrics()
-    limiter = rate_limiter or AIORateLimiter(
-        overall_max_rate=settings.tips_rate_limit, max_retries=3
+    metrics = Metrics(role)
+    # The fence: a process that is not (or no longer) active sends nothing.
+    limiter = rate_limiter or FencedRateLimiter(
+        role, overall_max_rate=settings.tips_rate_limit, max_retries=3
     )
     builder = (
         ApplicationBuilder()
@@ -67,7 +70,12 @@ def build_application(
         )
         # Every Bot API call passes here: the metrics count messages and Telegram's errors.
         .rate_limiter(MeteredLimiter(limiter, metrics))
-        .persistence(FlowPersistence(lambda: app_deps(application).open_database()))
+        .persistence(
+            FlowPersistence(
+                lambda: app_deps(application).open_database(),
+                lambda: app_deps(application).role.is_active(),  # noqa: PLW0108 (built below)
+            )
+        )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -75,7 +83,11 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
     deps = Deps(
-        settings=settings, content=content, matcher=FaqMatcher(content.faq), metrics=metrics
+        settings=settings,
+        content=content,
+        matcher=FaqMatcher(content.faq),
+        metrics=metrics,
+        role=role,
     )
     application.bot_data["deps"] = deps
     # Group -3 runs before every other group: count each update, then let it through.

@@ -86,15 +86,19 @@ def fail(message: str, code: int) -> int:
 
 
 def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
-    """Long polling (or the webhook, with WEBHOOK_URL) until SIGINT or SIGTERM."""
+    """Stand by, or take updates (polling or webhook) and run jobs while holding the role."""
     if settings.token is None:
         return fail(NO_TOKEN_HELP, EXIT_USAGE)
-    from bot.app import build_application  # noqa: PLC0415 (keeps `--help` fast)
-    from bot.runtime.updates import run  # noqa: PLC0415
+    # Imported here: keeps `--help` fast.
+    from bot.app import build_application  # noqa: PLC0415
+    from bot.runtime.lease import Timing, lease_for  # noqa: PLC0415
+    from bot.runtime.lifecycle import Lifecycle, SoleLease  # noqa: PLC0415
 
     application = build_application(settings)
+    timing = Timing(settings.failover_seconds)
+    lease = lease_for(settings.database_url, timing) or SoleLease()
     try:
-        asyncio.run(run(application, settings))
+        asyncio.run(Lifecycle(application, lease, timing).serve())
     except InvalidToken:
         return fail("the Bot API refused TELEGRAM_BOT_TOKEN; check it with @BotFather", EXIT_USAGE)
     except NetworkError as exc:

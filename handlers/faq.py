@@ -15,6 +15,7 @@ from bot.features.content import Content, FaqEntry
 from bot.features.safety import mentions_crisis
 from bot.features.text import MESSAGE_LIMIT, escape
 from bot.storage.models import FaqUsage
+from handlers.ask import with_ask_button
 from handlers.common import bot_link, disclaimer, is_private, reply
 from handlers.links import crisis_message
 
@@ -161,10 +162,12 @@ async def answer_query(
         await reply(update, text, choices_markup(deps.content, result.candidates))
     elif pointer_when_unmatched:
         # "Hi" or "thanks" typed in private: a short pointer, not a list of topics.
-        await reply(update, deps.content.text("faq_free_text_hint"))
+        hint = deps.content.text("faq_free_text_hint")
+        await reply(update, hint, with_ask_button(update, context, None))
     else:
         _, markup = menu(deps.content, 0)
-        await reply(update, deps.content.text("faq_no_match", query=escape(query[:100])), markup)
+        text = deps.content.text("faq_no_match", query=escape(query[:100]))
+        await reply(update, text, with_ask_button(update, context, markup))
 
 
 def shortcut(entry_id: str) -> Any:

@@ -14,7 +14,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.deps import Context, Deps, get_deps
 from bot.features import subscriptions as subs
 from bot.features.text import escape
-from bot.storage.privacy import PersonalData, describe_all, erase_all
+from bot.storage.privacy import PersonalData, after_erase_all, describe_all, erase_all
 from handlers.common import reply
 from handlers.subscribe import private_only, show, user_id_of, waiting_of
 
@@ -94,6 +94,7 @@ async def forget_button(update: Update, context: Context) -> None:
         return
     async with deps.transaction() as session:
         erased = await erase_all(session, deps.personal_data, user_id)
+    await after_erase_all(deps.personal_data, user_id)
     # Flows in progress also live in memory (user_data); drop them there too.
     context.application.drop_user_data(user_id)
     log.info("Erased %s row(s) at a member's request", erased)

@@ -725,6 +725,7 @@ def policy_of(deps: Deps) -> Policy:
     return Policy(
         grace=timedelta(hours=settings.tips_missed_grace_hours),
         batch=max(10, min(100, int(settings.tips_rate_limit))),
+        tick=timedelta(seconds=settings.tips_job_interval),
     )
 
 
@@ -748,7 +749,8 @@ async def delivery_job(context: Context) -> None:
             tips=content.tips,
             compose=compose,
             policy=policy_of(deps),
-            keep_going=lambda: context.application.running,
+            # A process that lost its role stops claiming: the next active one sends the rest.
+            keep_going=lambda: context.application.running and deps.role.is_active(),
         )
     deps.metrics.count_tips(report.counts)
     if report.counts:

@@ -24,7 +24,6 @@ from bot.config import Settings
 from bot.deps import app_deps
 from bot.runtime import updates
 from bot.runtime.fakeapi import ApiCall, FakeBotAPI
-from bot.runtime.metrics import AlwaysActive
 from bot.runtime.webhook import MAX_BODY_BYTES, SECRET_HEADER
 from bot.storage import db
 from bot.storage.models import BotSecret
@@ -50,13 +49,6 @@ def webhook_settings(settings: Settings, secret: str | None = SECRET) -> Setting
             "webhook_port": free_port(),
         }
     )
-
-
-class Standby:
-    """A role that is not the active one."""
-
-    def is_active(self) -> bool:
-        return False
 
 
 @dataclass
@@ -212,12 +204,12 @@ async def test_healthz_and_readyz_on_the_active_process(served: Served) -> None:
 
 
 async def test_a_standby_is_alive_not_ready_and_processes_nothing(served: Served) -> None:
-    app_deps(served.app).metrics.role = Standby()
+    app_deps(served.app).role.set_active(False)
     assert (await served.http.get("/healthz")).status_code == 200
     assert (await served.http.get("/readyz")).status_code == 503
     refused = await served.post(as_json(served.driver.message_update("/faq cost")))
     assert refused.status_code == 503
-    app_deps(served.app).metrics.role = AlwaysActive()
+    app_deps(served.app).role.set_active(True)
     answer = await served.reply_to(as_json(served.driver.message_update("/links")))
     assert "blog" in answer.text.lower()
     assert len(messages(served.api.calls)) == 1
@@ -242,7 +234,7 @@ async def test_readyz_is_503_when_the_database_is_unreachable(
 async def test_a_standby_does_not_set_the_webhook(
     app: AnyApp, api: FakeBotAPI, settings: Settings
 ) -> None:
-    app_deps(app).metrics.role = Standby()
+    app_deps(app).role.set_active(False)
     await updates.start_updates(app, webhook_settings(settings))
     assert api.sent("setWebhook") == []
 

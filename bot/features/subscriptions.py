@@ -157,7 +157,7 @@ def moment(day: date, at: time, zone: tzinfo) -> datetime:
     """The UTC instant when the clock in ``zone`` shows ``at`` on ``day`` (see module doc)."""
     # fold=0: a skipped time reads with the offset before the jump, i.e. later by the gap;
     # a repeated time is its first occurrence.
-    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+    return datetime.combine(day, at.replace(fold=0), tzinfo=zone).astimezone(UTC)
 
 
 def next_due(

@@ -21,7 +21,13 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.ext import BasePersistence, CallbackContext, PersistenceInput
+from telegram.ext import (
+    Application,
+    BasePersistence,
+    CallbackContext,
+    ConversationHandler,
+    PersistenceInput,
+)
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.storage.models import FlowState
@@ -68,10 +74,18 @@ class FlowPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]])
         open_transaction: Awaited once before the first read; returns a factory of database
             transactions (``Deps.transaction``). Reading starts before ``post_init``, so the
             opener also creates and migrates the database when nobody has yet.
+        is_active: Whether this process holds the role (bot.runtime.lease). A standby reads
+            nothing (flows change until it takes over, then ``load_flows`` reads them) and
+            writes nothing (the active process owns the data).
         update_interval: Seconds between PTB's background writes (see ``UPDATE_INTERVAL``).
     """
 
-    def __init__(self, open_transaction: Opener, update_interval: float = UPDATE_INTERVAL) -> None:
+    def __init__(
+        self,
+        open_transaction: Opener,
+        is_active: Callable[[], bool] = lambda: True,
+        update_interval: float = UPDATE_INTERVAL,
+    ) -> None:
         super().__init__(
             store_data=PersistenceInput(
                 bot_data=False, chat_data=False, user_data=True, callback_data=False
@@ -79,6 +93,7 @@ class FlowPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]])
             update_interval=update_interval,
         )
         self._open = open_transaction
+        self._is_active = is_active
         self._transaction: Transaction | None = None
         # What the database holds, so unchanged data costs no write (most updates change none).
         self._users: dict[int, UserData] = {}
@@ -100,13 +115,17 @@ class FlowPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]])
     # --- Reading at start-up ---------------------------------------------------------------
 
     async def get_user_data(self) -> dict[int, UserData]:
-        """Every member's flow fields, by user id."""
+        """Every member's flow fields, by user id (none on a standby)."""
+        if not self._is_active():
+            return {}
         rows = await self._rows(USER_KIND)
         self._users = {int(row.key): json.loads(row.data) for row in rows}
         return deepcopy(self._users)
 
     async def get_conversations(self, name: str) -> ConversationDict:
-        """The step of every conversation of the handler ``name`` in progress."""
+        """The step of every conversation of the handler ``name`` (none on a standby)."""
+        if not self._is_active():
+            return {}
         rows = await self._rows(CONVERSATION_KIND + name)
         stored = {row.key: json.loads(row.data) for row in rows}
         self._conversations[name] = stored
@@ -129,7 +148,7 @@ class FlowPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]])
     async def update_user_data(self, user_id: int, data: UserData) -> None:
         """Keep this member's flow fields; delete the row when no flow is left."""
         kept = flow_part(data)
-        if kept == self._users.get(user_id, {}):
+        if kept == self._users.get(user_id, {}) or not self._is_active():
             return
         async with (await self._tx())() as session:
             await self._put(session, USER_KIND, str(user_id), user_id, kept or None)
@@ -144,7 +163,10 @@ class FlowPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]])
         """Keep (or, with None, delete) the step of one conversation."""
         text_key = json.dumps(list(key))
         stored = self._conversations.setdefault(name, {})
-        if stored.get(text_key) == new_state and (new_state is not None or text_key not in stored):
+        unchanged = stored.get(text_key) == new_state
+        if (
+            unchanged and (new_state is not None or text_key not in stored)
+        ) or not self._is_active():
             return
         async with (await self._tx())() as session:
             kind = CONVERSATION_KIND + name
@@ -173,6 +195,8 @@ class FlowPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]])
 
     async def forget(self, user_id: int) -> None:
         """Delete every flow row of this member (``/forget``), and what is known of them."""
+        if not self._is_active():
+            return
         self._users.pop(user_id, None)
         for stored in self._conversations.values():
             for text_key in [k for k in stored if conversation_user(_key(k)) == user_id]:
@@ -220,3 +244,23 @@ async def write_flows_now(update: object, context: CallbackContext[Any, Any, Any
     if flow_part(application.user_data.get(user.id) or {}) or persistence.has_flow(user.id):
         application.mark_data_for_update_persistence(user_ids=user.id)
         await application.update_persistence()
+
+
+async def load_flows(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """When this process takes the role: read the flows in progress, as ``initialize`` would.
+
+    PTB reads persistence only in ``Application.initialize``, which a standby runs at start,
+    long before it may take over (and then reads nothing). This reads the flows as the last
+    active process left them, through the same PTB steps ``initialize`` takes.
+    """
+    persistence = application.persistence
+    if not isinstance(persistence, FlowPersistence):
+        return
+    for user_id, data in (await persistence.get_user_data()).items():
+        application.user_data[user_id].update(data)
+    for group in application.handlers.values():
+        for handler in group:
+            if isinstance(handler, ConversationHandler) and handler.persistent:
+                # PTB's own loader (as in initialize): it also hands the handler's new
+                # conversation dict to update_persistence.
+                await application._add_ch_to_persistence(handler)

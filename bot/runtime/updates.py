@@ -1,4 +1,4 @@
-"""How updates reach the bot: long polling, or Telegram's webhook; and ``fibrobot run``'s loop.
+"""How updates reach the bot: long polling, or Telegram's webhook (``bot.runtime.lifecycle``).
 
 ``start_updates`` / ``stop_updates`` start and stop taking updates for the active process:
 
@@ -8,14 +8,14 @@
 - webhook: ``setWebhook`` with the secret token, by the active process only. Stopping deletes
   nothing: a standby taking over serves the same URL, and Telegram keeps retrying meanwhile.
 
-``role_of`` is the one place that says whether this process is the active one.
+The webhook's web server runs for the whole life of the process (``start_server``), standby
+included, so ``/healthz`` answers and ``/readyz`` says 503 until the process is active.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from typing import Any
 
 from telegram import Update
@@ -24,7 +24,8 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.deps import app_deps
 from bot.runtime import webhook
-from bot.runtime.metrics import Role, asgi_apps
+from bot.runtime.lease import Role
+from bot.runtime.metrics import asgi_apps
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +43,8 @@ ENDPOINT_KEY = "webhook_endpoint"
 
 
 def role_of(application: AnyApp) -> Role:
-    """This process's role, read in this one place: the metrics' role (issue 8 part 1 sets it).
-
-    Until a lease sets one it is ``AlwaysActive``: a lone process is the active one.
-    """
-    return app_deps(application).metrics.role
+    """This process's role (bot.runtime.lease), read in this one place here."""
+    return app_deps(application).role
 
 
 async def start_updates(application: AnyApp, settings: Settings) -> None:
@@ -71,43 +69,37 @@ async def start_updates(application: AnyApp, settings: Settings) -> None:
     )
 
 
-async def stop_updates(application: AnyApp, settings: Settings) -> None:
-    """Stop taking updates: stop polling; a webhook stays set for whoever takes over."""
+async def stop_updates(
+    application: AnyApp, settings: Settings, *, confirm_last: bool = True
+) -> None:
+    """Stop taking updates: stop polling; a webhook stays set for whoever takes over.
+
+    When polling, the updates already fetched are still handled by ``Application.stop``.
+    ``confirm_last=False`` (the role is lost) skips PTB's final getUpdates that marks the
+    last fetched updates read: it would end the new active process's long poll with 409
+    Conflict. Those few updates come again to the new active process instead.
+    """
     updater = application.updater
     if settings.webhook_url is None and updater is not None and updater.running:
+        if not confirm_last:
+            # PTB keeps that last call in a private attribute; None means "skip it".
+            setattr(updater, "_Updater__polling_cleanup_cb", None)  # noqa: B010
         await updater.stop()
     endpoint = application.bot_data.get(ENDPOINT_KEY)
     if isinstance(endpoint, webhook.WebhookEndpoint):
         endpoint.secret = None  # POSTs now get 503 until updates start again
 
 
-async def run(application: AnyApp, settings: Settings) -> None:
-    """``fibrobot run``: serve (webhook mode), start the bot, take updates until SIGINT/SIGTERM."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    web = serving = None
-    if settings.webhook_url is not None:
-        web, serving = await start_server(application, settings)
-    try:
-        await application.initialize()
-        if application.post_init is not None:
-            await application.post_init(application)
-        await application.start()
-        await start_updates(application, settings)
-        await wait_for_stop(stop, serving)
-    finally:
-        await stop_all(application, settings)
-        if web is not None and serving is not None:
-            web.should_exit = True
-            await serving
-
-
 async def start_server(
     application: AnyApp, settings: Settings
-) -> tuple[webhook.Server, asyncio.Task[None]]:
-    """Start the web server (its /healthz answers from now on); OSError if it cannot listen."""
+) -> tuple[webhook.Server, asyncio.Task[None]] | None:
+    """In webhook mode, start the web server (/healthz answers from now on); else None.
+
+    Raises:
+        OSError: it cannot listen on WEBHOOK_LISTEN:WEBHOOK_PORT (the message says which).
+    """
+    if settings.webhook_url is None:
+        return None
     # Asked on every request: the role changes when this process takes over or steps down.
     endpoint = webhook.WebhookEndpoint(
         application, app_deps(application), lambda: role_of(application).is_active()
@@ -122,21 +114,9 @@ async def start_server(
     return web, asyncio.create_task(web.serve(sockets=[sock]))
 
 
-async def wait_for_stop(stop: asyncio.Event, serving: asyncio.Task[None] | None) -> None:
-    """Until a stop signal, or the web server ended on its own."""
-    waits: list[asyncio.Future[Any]] = [asyncio.ensure_future(stop.wait())]
-    if serving is not None:
-        waits.append(serving)
-    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-    if serving is not None and serving.done() and not stop.is_set():
-        log.error("Webhook: the web server stopped; stopping the bot")
-
-
-async def stop_all(application: AnyApp, settings: Settings) -> None:
-    """Stop taking updates, then the application, as ``run_polling`` does."""
-    if application.running:
-        await stop_updates(application, settings)
-        await application.stop()
-    await application.shutdown()
-    if application.post_shutdown is not None:
-        await application.post_shutdown(application)
+async def stop_server(server: tuple[webhook.Server, asyncio.Task[None]] | None) -> None:
+    """Stop the web server ``start_server`` started (None: there is none, polling)."""
+    if server is not None:
+        web, serving = server
+        web.should_exit = True
+        await serving

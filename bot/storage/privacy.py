@@ -10,22 +10,28 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import FlowState, Member
+from bot.storage.models import AskBlock, AskMessage, AskThread, FlowState, Member
 
 Describe = Callable[[AsyncSession, int], Awaitable[list[str]]]
 Erase = Callable[[AsyncSession, int], Awaitable[int]]
+AfterErase = Callable[[int], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class PersonalData:
-    """One kind of data kept about a member: how to show it and how to erase it."""
+    """One kind of data kept about a member: how to show it and how to erase it.
+
+    ``after_erase`` (optional) runs once the erase is committed, for work outside the
+    database such as closing the member's forum topic (never inside the transaction).
+    """
 
     name: str
     describe: Describe
     erase: Erase
+    after_erase: AfterErase | None = None
 
 
 async def describe_member(session: AsyncSession, user_id: int) -> list[str]:
@@ -84,12 +90,52 @@ async def erase_flows(session: AsyncSession, user_id: int) -> int:
 FLOW_DATA = PersonalData("flows in progress", describe_flows, erase_flows)
 
 
+async def describe_ask(session: AsyncSession, member_id: int) -> list[str]:
+    """What /mydata shows of a member's conversations with the admins."""
+    lines = []
+    thread = await session.get(AskThread, member_id)
+    if thread is not None:
+        state = f", closed {thread.closed_at:%Y-%m-%d %H:%M} UTC" if thread.closed_at else ""
+        lines.append(
+            f"a conversation with the admins, opened {thread.opened_at:%Y-%m-%d %H:%M} UTC{state}"
+        )
+    count = await session.scalar(
+        select(func.count(AskMessage.id)).where(AskMessage.member_id == member_id)
+    )
+    if count:
+        lines.append(f"the ids and times of {count} message(s) passed on (never their content)")
+    blocked = await session.get(AskBlock, member_id)
+    if blocked is not None:
+        lines.append(f"blocked from /ask since {blocked.blocked_at:%Y-%m-%d %H:%M} UTC")
+    return lines
+
+
+async def erase_ask(session: AsyncSession, member_id: int) -> int:
+    """Delete the member's conversation, relayed message ids and block; rows erased."""
+    erased = 0
+    for model in (AskMessage, AskThread, AskBlock):
+        result = await session.execute(delete(model).where(model.member_id == member_id))
+        erased += int(getattr(result, "rowcount", 0) or 0)
+    return erased
+
+
+# /ask: handlers.ask registers this (wrapped so that /forget also closes the member's topic).
+ASK_DATA = PersonalData("messages to the admins", describe_ask, erase_ask)
+
+
 async def describe_all(
     session: AsyncSession, kinds: list[PersonalData], user_id: int
 ) -> dict[str, list[str]]:
     """Everything stored about a member, by kind; kinds with nothing stored are left out."""
     found = {kind.name: await kind.describe(session, user_id) for kind in kinds}
     return {name: lines for name, lines in found.items() if lines}
+
+
+async def after_erase_all(kinds: list[PersonalData], user_id: int) -> None:
+    """Run each kind's ``after_erase``, after the erase was committed."""
+    for kind in kinds:
+        if kind.after_erase is not None:
+            await kind.after_erase(user_id)
 
 
 async def erase_all(session: AsyncSession, kinds: list[PersonalData], user_id: int) -> int:
