@@ -10,12 +10,24 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from conftest import GROUP, MEMBER, running_bot
-from e2e_harness import E2E, BotMessage, ChatClient, free_port, wait_until
+from e2e_harness import (
+    ADMIN_USER_ID,
+    E2E,
+    REPO_ROOT,
+    BotMessage,
+    BotProcess,
+    ChatClient,
+    bot_env,
+    error_lines,
+    free_port,
+    wait_until,
+)
 
 SECRET = "e2e-webhook-secret_0123456789"
 PATH = "/tg-hook"
@@ -32,8 +44,9 @@ def e2e(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2E]:
         "WEBHOOK_LISTEN": "127.0.0.1",
         "WEBHOOK_PORT": str(port),
     }
-    with running_bot(tmp_path_factory.mktemp("webhook"), env, ready="setWebhook") as running:
-        running.users["webhook"] = {"url": f"http://127.0.0.1:{port}"}
+    tmp = tmp_path_factory.mktemp("webhook")
+    with running_bot(tmp, env, ready="setWebhook") as running:
+        running.users["webhook"] = {"url": f"http://127.0.0.1:{port}", "tmp": tmp, "env": env}
         yield running
 
 
@@ -164,3 +177,30 @@ def test_malformed_and_oversized_bodies_are_refused(e2e: E2E) -> None:
 def test_healthz_and_readyz(e2e: E2E) -> None:
     assert httpx.get(f"{base_url(e2e)}/healthz").status_code == 200
     assert httpx.get(f"{base_url(e2e)}/readyz").status_code == 200
+
+
+def test_a_second_process_stands_by_alive_not_ready_and_sets_no_webhook(e2e: E2E) -> None:
+    tmp: Path = e2e.users["webhook"]["tmp"]
+    port = free_port()
+    env = bot_env(
+        api_url=e2e.proxy.url,
+        db_path=tmp / "e2e.db",
+        content_dir=REPO_ROOT / "content",
+        admin_ids=[ADMIN_USER_ID],
+    )
+    env.update(e2e.users["webhook"]["env"], WEBHOOK_PORT=str(port))
+    standby = BotProcess(env, tmp / "standby.log", cwd=tmp)
+    try:
+        wait_until(lambda: "Standing by" in standby.log_text(), 30.0, "the second process")
+        url = f"http://127.0.0.1:{port}"
+        assert httpx.get(f"{url}/healthz").status_code == 200
+        assert httpx.get(f"{url}/readyz").status_code == 503
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        update = {"update_id": next(_ids), "message": {"text": "/faq"}}
+        assert httpx.post(f"{url}{PATH}", json=update, headers=headers).status_code == 503
+        assert len(e2e.proxy.find_calls("setWebhook")) == 1, "only the active process sets it"
+        assert httpx.get(f"{base_url(e2e)}/readyz").status_code == 200
+    finally:
+        code = standby.stop(timeout=10)
+    assert code == 0
+    assert error_lines(standby.log_text()) == []
