@@ -59,6 +59,7 @@ class Draft:
         when = self.when
         return {
             "text_html": self.text_html,
+            "media": None if self.media is None else [self.media.kind, self.media.file_id],
             "when": None
             if when is None
             else [when.kind, when.at.isoformat() if when.at else None, when.cron],
@@ -70,9 +71,10 @@ class Draft:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Draft:
         """A draft back from ``to_json``."""
-        when = data.get("when")
+        when, media = data.get("when"), data.get("media")
         return cls(
             text_html=str(data.get("text_html", "")),
+            media=None if media is None else ann.Media(media[0], media[1]),
             when=None
             if when is None
             else When(when[0], datetime.fromisoformat(when[1]) if when[1] else None, when[2]),
@@ -310,7 +312,7 @@ async def confirm(update: Update, context: Context) -> int:
     await query.answer()
     draft = get_draft(update, context)
     put_draft(update, context, None)
-    if not draft.text_html:  # erased by /forget halfway through: nothing left to post
+    if not draft.text_html and draft.media is None:  # erased by /forget halfway through
         await reply(update, deps.content.text("announce_cancelled_draft"))
         return ConversationHandler.END
     text = await store_and_schedule(context, deps, draft, user_id(update))
