@@ -5,7 +5,8 @@ Starlette app turns each POST into an ``Update`` and puts it on ``application.up
 the application, started without an updater, processes the queue as it does when polling.
 uvicorn serves the app on ``WEBHOOK_LISTEN:WEBHOOK_PORT``, usually behind a reverse proxy.
 
-Routes (``routes``; issue 9 mounts ``/metrics`` by passing it in ``extra``):
+Routes (``routes``; more are passed in ``extra``: ``bot.runtime.updates`` adds issue 9's
+``/metrics`` there):
 
 - ``POST <path of WEBHOOK_URL>``: an update. Refused before it reaches any handler: 403 without
   the right ``X-Telegram-Bot-Api-Secret-Token``, 413 for a body over ``MAX_BODY_BYTES``
