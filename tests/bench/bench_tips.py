@@ -343,9 +343,7 @@ def bench_rates(folder: Path) -> list[Row]:
     bare = statistics.median(rates["bare"])
     # Issue 8: the job's database work stays off the sending path, so the job keeps up with
     # PTB's stack alone (same limiter, same batches, no database) in the same rounds.
-    of_stack = statistics.median(
-        o / s for o, s in zip(rates["ours"], rates["stack"], strict=True)
-    )
+    of_stack = statistics.median(o / s for o, s in zip(rates["ours"], rates["stack"], strict=True))
     return [
         Row(
             "tips: limiter at 30/s, rate over a 60 s window (full stack, fake HTTP API)",
