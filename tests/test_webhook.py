@@ -47,6 +47,7 @@ def webhook_settings(settings: Settings, secret: str | None = SECRET) -> Setting
             "webhook_secret": SecretStr(secret) if secret else None,
             "webhook_listen": "127.0.0.1",
             "webhook_port": free_port(),
+            "welcome_gather_seconds": 0.2,  # a wave of joins gets one welcome, soon
         }
     )
 

@@ -1,7 +1,7 @@
 """Flows in progress (conversation steps, drafts) and the webhook's generated secret.
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0006
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import bot.storage.models
 
 revision = "0009"
-down_revision = "0008"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
