@@ -220,10 +220,11 @@ async def member_changed(update: Update, context: Context) -> None:
         if change.chat.id != await community_chat_id(session, deps.settings):
             return
         members.record_event(session, person.id, kind, deps.clock())
-    if kind == members.JOIN:
-        gather(context, change.chat.id, person)
-    else:
+        greet = kind == members.JOIN and await members.welcomes_on(session)
+    if kind != members.JOIN:
         ungather(context, change.chat.id, person.id)
+    elif greet:  # decided when they join: turning welcomes on later does not greet them
+        gather(context, change.chat.id, person)
 
 
 @admin_only

@@ -95,6 +95,8 @@ async def forget_button(update: Update, context: Context) -> None:
     async with deps.transaction() as session:
         erased = await erase_all(session, deps.personal_data, user_id)
     await after_erase_all(deps.personal_data, user_id)
+    # Flows in progress also live in memory (user_data); drop them there too.
+    context.application.drop_user_data(user_id)
     log.info("Erased %s row(s) at a member's request", erased)
     await show(update, deps.content.text("privacy_forgotten"), None, True)
 

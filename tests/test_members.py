@@ -411,6 +411,17 @@ async def test_turning_welcomes_off_holds_back_a_gathering_welcome(
     assert welcomes(await join(app, member)) == []
 
 
+async def test_who_joined_while_welcomes_were_off_is_not_greeted_when_they_come_back(
+    app: AnyApp, member: Driver
+) -> None:
+    admin = group_admin(member)
+    await admin.send("/welcome off")
+    await member.process(membership(app, "left", "member", 2001, first_name="Ana"))
+    await admin.send("/welcome on")  # within the same gathering window
+    calls = await join(app, member, (2002, "Cy"))
+    assert [c.text.split(" 💜")[0] for c in welcomes(calls)] == ["Welcome, Cy"]
+
+
 async def test_welcome_alone_tells_the_state_and_nonsense_gets_the_usage(
     member: Driver,
 ) -> None:

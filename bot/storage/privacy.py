@@ -6,13 +6,14 @@ a member's id must register itself (see ``handlers.tracking.register``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import AskBlock, AskMessage, AskThread, Member
+from bot.storage.models import AskBlock, AskMessage, AskThread, FlowState, Member
 
 Describe = Callable[[AsyncSession, int], Awaitable[list[str]]]
 Erase = Callable[[AsyncSession, int], Awaitable[int]]
@@ -52,6 +53,41 @@ async def erase_member(session: AsyncSession, user_id: int) -> int:
 
 
 MEMBER_DATA = PersonalData("member", describe_member, erase_member)
+
+# How each kept flow field reads in /mydata (see bot.runtime.persistence.FLOW_KEYS).
+FLOW_FIELDS = {
+    "announce:": "an announcement draft you have not confirmed yet (its text and choices)",
+    "tips:question": "a question the bot asked you and is waiting for you to answer",
+}
+
+
+async def describe_flows(session: AsyncSession, user_id: int) -> list[str]:
+    """Flows in progress kept so a restart resumes them: which step, which draft or question."""
+    rows = await session.scalars(select(FlowState).where(FlowState.user_id == user_id))
+    lines = []
+    for row in rows:
+        if row.kind == "user":
+            keys = json.loads(row.data)
+            lines += [
+                text
+                for prefix, text in FLOW_FIELDS.items()
+                if any(key.startswith(prefix) for key in keys)
+            ]
+        else:
+            name = row.kind.partition(":")[2]
+            lines.append(
+                f"the step you are at in /{name}, updated {row.updated_at:%Y-%m-%d %H:%M} UTC"
+            )
+    return lines
+
+
+async def erase_flows(session: AsyncSession, user_id: int) -> int:
+    """Delete the member's flows in progress (the running bot also drops them from memory)."""
+    result = await session.execute(delete(FlowState).where(FlowState.user_id == user_id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+FLOW_DATA = PersonalData("flows in progress", describe_flows, erase_flows)
 
 
 async def describe_ask(session: AsyncSession, member_id: int) -> list[str]:
