@@ -14,6 +14,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from alembic.util import CommandError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from telegram.error import InvalidToken, NetworkError
 
 from bot.config import ConfigError, Settings, load_settings
@@ -123,6 +126,12 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
             settings = load_settings(database_url=chosen)
         except ConfigError as exc:
             return fail(f"--database-url: {exc}".replace("DATABASE_URL: ", ""), EXIT_USAGE)
+        if _live(settings.database_url):
+            return fail(
+                "--database-url: a running bot uses this database, and the console would run "
+                "its jobs (tips, posts) on real members; choose another database",
+                EXIT_USAGE,
+            )
     # The terminal is the bot's screen here: only warnings and errors go to the log.
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
     console = Console(settings, own_database=chosen is None)
@@ -135,6 +144,14 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _live(url: str) -> bool:
+    """True when a running bot holds this SQLite database (its ``.in-use`` lock)."""
+    from bot.storage import backup  # noqa: PLC0415
+
+    path = db.sqlite_path(url)
+    return path is not None and backup.in_use(path)
+
+
 def cmd_start(settings: Settings, args: argparse.Namespace) -> int:
     """With a token, run for real; without one, the offline console."""
     return (cmd_run if settings.token else cmd_console)(settings, args)
@@ -144,6 +161,7 @@ def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     """Print the community statistics, as /stats shows them to admins."""
     from bot.features.stats import plain  # noqa: PLC0415
 
+    db.require_existing(settings.database_url)
     content = load_content(settings.content_dir)
     text, png = asyncio.run(_stats(settings, content, chart=args.chart is not None))
     print(plain(text))
@@ -157,7 +175,7 @@ async def _stats(settings: Settings, content: Content, *, chart: bool) -> tuple[
     from bot.features import stats  # noqa: PLC0415
     from bot.storage.models import utcnow  # noqa: PLC0415
 
-    db.upgrade(settings.database_url)
+    db.upgrade(settings.database_url)  # an existing database only: checked by cmd_stats
     engine = db.create_engine(settings.database_url)
     try:
         async with db.transaction(db.create_sessionmaker(engine)) as session:
@@ -170,6 +188,8 @@ async def _stats(settings: Settings, content: Content, *, chart: bool) -> tuple[
 
 def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     """Apply or undo database migrations; back up or restore an SQLite database."""
+    if args.db_command == "backup":
+        db.require_existing(settings.database_url)
     if args.db_command in ("backup", "restore"):
         return cmd_backup(settings, args)
     if args.db_command == "upgrade":
@@ -193,14 +213,13 @@ async def _doctor(settings: Settings) -> list[Check]:
     from telegram import Bot  # noqa: PLC0415
 
     from bot.runtime.doctor import Doctor  # noqa: PLC0415
-    from bot.runtime.metrics import AlwaysActive  # noqa: PLC0415
 
     token = settings.token
     api = settings.telegram_api_url
     bot = Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot") if token else None
     try:
-        # The lease (issue 8) will say whether this process would be active; alone, it is.
-        return await Doctor(settings, bot, AlwaysActive()).run()
+        # No role given: the doctor probes the lease a `fibrobot run` would take.
+        return await Doctor(settings, bot, None).run()
     finally:
         if bot is not None:
             await bot.request.shutdown()
@@ -255,6 +274,7 @@ def cmd_subscribers(settings: Settings, args: argparse.Namespace) -> int:
     """Daily-tip subscriptions by status and today's deliveries; or the log as CSV."""
     from bot.features.tips_report import export_log, print_counts  # noqa: PLC0415
 
+    db.require_existing(settings.database_url)
     db.upgrade(settings.database_url)
     if args.csv:
         rows = export_log(settings, args.csv)
@@ -262,6 +282,26 @@ def cmd_subscribers(settings: Settings, args: argparse.Namespace) -> int:
     else:
         print_counts(settings)
     return EXIT_OK
+
+
+def shown_url(args: argparse.Namespace, settings: Settings) -> str:
+    """The database the command used (``--database-url`` or DATABASE_URL), password hidden."""
+    url = getattr(args, "database_url", None) or settings.database_url
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(DATABASE_URL)"
+
+
+def reason(exc: DBAPIError, args: argparse.Namespace, settings: Settings) -> str:
+    """The driver's own first line (e.g. "connection refused"), never the password."""
+    lines = str(exc.orig).strip().splitlines() or [type(exc.orig).__name__]
+    url = getattr(args, "database_url", None) or settings.database_url
+    try:
+        password = make_url(url).password
+    except ArgumentError:
+        password = None
+    return lines[0].replace(str(password), "***") if password else lines[0]
 
 
 Command = Callable[[Settings, argparse.Namespace], int]
@@ -325,11 +365,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Command = args.func
     try:
         return func(settings, args)
-    except ContentError as exc:
-        problems = "\n".join(f"  {p}" for p in exc.problems)
-        return fail(f"the content files have errors:\n{problems}", EXIT_FAILED)
+    except (ContentError, DBAPIError, CommandError, OSError, db.NoDatabase) as exc:
+        message, code = explain(exc, args, settings)
+        return fail(message, code)
     except KeyboardInterrupt:
         return EXIT_OK
+
+
+def explain(exc: Exception, args: argparse.Namespace, settings: Settings) -> tuple[str, int]:
+    """One line (content errors: one per problem) for what failed, and the exit code.
+
+    A failed operation exits 1 (an unreachable database, a folder that cannot be made, a
+    missing database); bad input exits 2 (an unknown migration revision).
+    """
+    if isinstance(exc, ContentError):
+        problems = "\n".join(f"  {p}" for p in exc.problems)
+        return f"the content files have errors:\n{problems}", EXIT_FAILED
+    if isinstance(exc, DBAPIError):
+        why = reason(exc, args, settings)
+        return f"cannot use the database {shown_url(args, settings)}: {why}", EXIT_FAILED
+    if isinstance(exc, CommandError):  # only `db upgrade/downgrade REVISION` reach Alembic
+        return f"db {args.db_command} {args.revision}: {exc}", EXIT_USAGE
+    if isinstance(exc, OSError):
+        return f"cannot use {exc.filename or 'a file'}: {exc.strerror or exc}", EXIT_FAILED
+    return (
+        f"no database at {exc} (run `fibrobot db upgrade` or start the bot first)",
+        EXIT_FAILED,
+    )
 
 
 if __name__ == "__main__":

@@ -317,3 +317,32 @@ async def test_a_migrated_postgresql_database_passes(postgres_url: str, good: Se
         db.downgrade(postgres_url, "base")
     assert (migrated.status, migrated.found.startswith("reachable, migrated to")) == (OK, True)
     assert older.status == WARN
+
+
+async def test_a_database_folder_that_cannot_be_made_fails(good: Settings) -> None:
+    settings = with_(good, database_url="sqlite:////proc/nope/x.db")
+    check = (await run(settings, None))["database"]
+    assert check.status == FAIL
+    assert check.found.startswith("no database file at /proc/nope/x.db, and the folder /proc")
+    assert "db upgrade" not in check.fix
+
+
+async def test_a_database_folder_that_is_a_file_fails(good: Settings, tmp_path: Path) -> None:
+    (tmp_path / "backups").write_text("not a folder")
+    settings = with_(good, database_url=f"sqlite:///{tmp_path}/backups/x.db")
+    check = (await run(settings, None))["database"]
+    assert check.status == FAIL
+    assert "cannot take one (Not a directory)" in check.found
+
+
+async def test_a_missing_folder_that_can_be_made_is_a_warning(
+    good: Settings, tmp_path: Path
+) -> None:
+    settings = with_(good, database_url=f"sqlite:///{tmp_path}/data/x.db")
+    check = (await run(settings, None))["database"]
+    assert (check.status, check.fix) == (
+        WARN,
+        f"`fibrobot db upgrade` creates it (and its folder {tmp_path}/data) "
+        "(the bot also does at start).",
+    )
+    assert not (tmp_path / "data").exists(), "the doctor must not create the folder"

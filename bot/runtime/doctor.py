@@ -13,6 +13,7 @@ administrators (Bot API, ChatMemberUpdated).
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +38,7 @@ from bot.config import Settings
 from bot.features.community import community_chat_id
 from bot.features.content import ContentError, load_content
 from bot.features.feed import FeedError, fetch, parse
+from bot.runtime.lease import FileLease, Timing, lease_for
 from bot.runtime.metrics import Role
 from bot.storage import db
 
@@ -44,6 +46,7 @@ OK, FAIL, WARN = "ok", "fail", "warning"
 # Updates waiting for the bot; more than this after a restart means it was down a while.
 PENDING_WARNING = 100
 DB_TIMEOUT = 10  # seconds to wait for a PostgreSQL server
+FREE_ROLE = "active: no other process holds the role"
 ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
@@ -91,7 +94,7 @@ class Doctor:
 
     settings: Settings
     bot: Bot | None  # None: no token
-    role: Role
+    role: Role | None  # None: probe the lease (``fibrobot doctor``, another process)
     checks: list[Check] = field(default_factory=list)
 
     async def run(self) -> list[Check]:
@@ -107,8 +110,18 @@ class Doctor:
         self.checks.append(await asyncio.to_thread(content, self.settings))
         self.checks.append(await feed(self.settings))
         self.checks.append(time_zone(self.settings))
-        self.checks.append(role(self.role))
+        self.checks.append(role(self.role) if self.role is not None else await self._probe())
         return self.checks
+
+    async def _probe(self) -> Check:
+        """The role a ``fibrobot run`` started now would take; unknown without a database."""
+        if any(check.name == "database" and check.status == FAIL for check in self.checks):
+            return warn(
+                "role",
+                "unknown: the role is held through the database, which is not usable",
+                "fix the database first.",
+            )
+        return await probe_role(self.settings)
 
     def _privacy_as_admin(self) -> None:
         """Privacy mode does not hide anything from an administrator: then it is fine."""
@@ -315,14 +328,7 @@ def database(url: str) -> tuple[Check, bool]:
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         path = Path(str(parsed.database))
         if not path.exists():
-            return (
-                warn(
-                    name,
-                    f"no database file at {path} yet",
-                    "`fibrobot db upgrade` creates it (the bot also does at start).",
-                ),
-                False,
-            )
+            return missing_file(path), False
     heads = set(ScriptDirectory.from_config(db.alembic_config(url)).get_heads())
     # A server that does not answer should not keep the volunteer waiting for minutes.
     wait = {"connect_timeout": DB_TIMEOUT} if parsed.get_backend_name() == "postgresql" else {}
@@ -342,6 +348,35 @@ def database(url: str) -> tuple[Check, bool]:
     finally:
         engine.dispose()
     return migration_check(current, heads), current == heads
+
+
+def missing_file(path: Path) -> Check:
+    """No SQLite file yet: a warning when it can be made there, a failure when it cannot.
+
+    Whether the folder (or its nearest existing parent, for ``db upgrade`` makes the
+    missing ones) takes a new file is tried with a temporary file removed at once:
+    permission bits alone do not tell (root, read-only mounts, ``/proc``).
+    """
+    base = path.parent
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    try:
+        with tempfile.NamedTemporaryFile(dir=base, prefix=".fibrobot-doctor-"):
+            pass
+    except OSError as exc:
+        where = f"its folder {path.parent}" if base == path.parent else f"the folder {base}"
+        return fail(
+            "database",
+            f"no database file at {path}, and {where} cannot take one ({exc.strerror or exc})",
+            "set DATABASE_URL to a file in a folder this user can write, "
+            "e.g. sqlite:///data/fibrobot.db.",
+        )
+    folder = "" if base == path.parent else f" (and its folder {path.parent})"
+    return warn(
+        "database",
+        f"no database file at {path} yet",
+        f"`fibrobot db upgrade` creates it{folder} (the bot also does at start).",
+    )
 
 
 def migration_check(current: set[str], heads: set[str]) -> Check:
@@ -436,6 +471,30 @@ def role(current: Role) -> Check:
     return warn(
         "role",
         "standby: another process is active and sends tips and posts",
+        "nothing to do if that is intended; stop the other process to make this one active.",
+    )
+
+
+async def probe_role(settings: Settings) -> Check:
+    """Whether another process holds the role, without disturbing it.
+
+    Takes the lease without waiting (``Lease.try_acquire``, never blocking) and releases it
+    at once, without clearing the holder's mark. A running bot keeps its lock, and a
+    standby asking at that very moment only asks again a beat later. The SQLite lock file
+    is not created when missing: then nobody holds it.
+    """
+    lease = lease_for(settings.database_url, Timing(settings.failover_seconds))
+    if lease is None or (isinstance(lease, FileLease) and not lease.path.exists()):
+        return ok("role", FREE_ROLE)
+    try:
+        free = await lease.try_acquire()
+    finally:
+        await lease.release()
+    if free:
+        return ok("role", FREE_ROLE)
+    return warn(
+        "role",
+        "standby: another fibrobot process is active (this one would stand by)",
         "nothing to do if that is intended; stop the other process to make this one active.",
     )
 

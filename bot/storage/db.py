@@ -50,9 +50,32 @@ def sync_url(url: str) -> str:
 
 def ensure_sqlite_dir(url: str) -> None:
     """Create the folder of an SQLite file (``data/`` by default) when it is missing."""
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+class NoDatabase(Exception):  # noqa: N818 (a state a person fixes, like FileNotFoundError)
+    """A read-only command found no SQLite database file: it must not create one."""
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL; None for PostgreSQL or an in-memory database."""
     parsed = make_url(_normalise(url))
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def require_existing(url: str) -> None:
+    """For read-only commands: refuse an SQLite file that does not exist yet.
+
+    Raises:
+        NoDatabase: the file is missing (connecting would create it, and its folder).
+    """
+    path = sqlite_path(url)
+    if path is not None and not path.is_file():
+        raise NoDatabase(str(path))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -76,8 +99,7 @@ def application_name() -> str:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """An asyncio engine for the bot."""
-    ensure_sqlite_dir(url)
+    """An asyncio engine; creates nothing (``upgrade`` makes the database first)."""
     postgres = make_url(async_url(url)).get_backend_name() == "postgresql"
     connect_args = {"application_name": application_name()} if postgres else {}
     engine = create_async_engine(async_url(url), pool_pre_ping=True, connect_args=connect_args)
