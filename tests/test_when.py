@@ -14,7 +14,7 @@ from bot.app import AnyApp
 from bot.deps import app_deps
 from bot.features import announcements as ann
 from bot.features.content import Content, PostsFile, check_posts, load_content
-from bot.features.when import WhenError, cron_trigger, fire_times, next_run, parse_when
+from bot.features.when import WhenError, cron_trigger, fire_times, next_run, parse_when, show
 from bot.runtime.fakeapi import ADMIN_ID, FakeBotAPI
 from tests.announce_util import formatted_message, get, use_clock
 from tests.conftest import CONTENT_DIR
@@ -308,6 +308,14 @@ def test_a_repeat_fires_at_local_time_across_daylight_saving() -> None:
     times = fire_times(parse_when("every day 9:00", autumn, ZONE).cron or "", ZONE, autumn, 4)
     assert [t.astimezone(ZONE).hour for t in times] == [9, 9, 9, 9]
     assert times[0].utcoffset() != times[-1].utcoffset()
+
+
+def test_a_time_skipped_by_the_spring_change_is_shown_as_the_moment_it_will_be() -> None:
+    # Madrid skips 02:00-03:00 on 28 March 2027: "02:30" can only mean 03:30 local.
+    at = parse_when("2027-03-28 02:30", NOW, ZONE).at
+    assert at is not None
+    assert show(at, ZONE) == "Sun 28 Mar 2027, 03:30"
+    assert (at.hour, at.minute) == (3, 30), "the stored moment and the shown one agree"
 
 
 def test_crontab_weekday_numbers_mean_what_crontab_means() -> None:

@@ -184,7 +184,9 @@ def parse_date(text: str, now: datetime, zone: ZoneInfo) -> datetime:
     parsed = _iso(text) if ISO_DATE.match(text) else _dateparser(text, now, zone)
     if parsed is None:
         raise _unknown_word(text)
-    at = parsed.replace(tzinfo=zone, second=0, microsecond=0)
+    # Through UTC and back, so that a wall time skipped by a clock change (02:30 on a spring
+    # night) is shown as the moment it will really be (03:30), here and in /scheduled alike.
+    at = parsed.replace(tzinfo=zone, second=0, microsecond=0).astimezone(UTC).astimezone(zone)
     if at <= now:
         raise WhenError("when_past", when=show(at, zone))
     return at
