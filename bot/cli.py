@@ -17,7 +17,8 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.features.content import Content, ContentError, load_content
+from bot.features.content import Content, ContentError
+from bot.features.languages import load_catalog
 from bot.storage import db
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -128,7 +129,7 @@ def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     """Print the community statistics, as /stats shows them to admins."""
     from bot.features.stats import plain  # noqa: PLC0415
 
-    content = load_content(settings.content_dir)
+    content = load_catalog(settings.content_dir).get(settings.community_language)
     text, png = asyncio.run(_stats(settings, content, chart=args.chart is not None))
     print(plain(text))
     if args.chart is not None and png is not None:
@@ -165,16 +166,17 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_content_check(settings: Settings, args: argparse.Namespace) -> int:
     """Check every content file; exit 1 on errors."""
     try:
-        content = load_content(settings.content_dir, strict=args.strict)
+        catalog = load_catalog(settings.content_dir, strict=args.strict)
     except ContentError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_FAILED
+    content = catalog.source
     for warning in content.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(
         f"content OK: {len(content.faq)} FAQ entries, {len(content.links)} links,"
-        f" {len(content.tips)} tips"
+        f" {len(content.tips)} tips; languages {', '.join(catalog.codes)}"
     )
     return EXIT_OK
 

@@ -9,17 +9,19 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from telegram import Update
+from telegram import Update, User
 from telegram.ext import Application, CallbackContext
 
 from bot.config import Settings
 from bot.features.content import Content
+from bot.features.i18n import language_of
 from bot.storage.db import transaction
 from bot.storage.models import utcnow
 from bot.storage.privacy import MEMBER_DATA, PersonalData
 
 if TYPE_CHECKING:
-    from bot.features.matching import FaqMatcher
+    from bot.features.languages import Catalog
+    from bot.features.matching import CatalogMatcher
 
 Context = CallbackContext[Any, Any, Any, Any]
 DeepLink = Callable[[Update, Context, str], Awaitable[None]]
@@ -32,7 +34,7 @@ class Deps:
 
     settings: Settings
     content: Content
-    matcher: FaqMatcher
+    matcher: CatalogMatcher
     engine: AsyncEngine | None = None
     sessions: async_sessionmaker[AsyncSession] | None = None
     # Deep-link payload prefixes (``/start faq-cost``) to the feature that opens them.
@@ -43,6 +45,36 @@ class Deps:
     personal_data: list[PersonalData] = field(default_factory=lambda: [MEMBER_DATA])
     # The time; tests replace it to move the clock instead of waiting.
     clock: Callable[[], datetime] = utcnow
+    # Every language's content (``content`` above is the community's language).
+    catalog: Catalog | None = None
+    # Members' own language choices (/language) read from the database, by Telegram id:
+    # None means "no choice, follow Telegram". Filled by handlers.tracking, kept current by
+    # /language and /forget.
+    chosen_languages: dict[int, str | None] = field(default_factory=dict)
+
+    def content_in(self, language: str | None) -> Content:
+        """The content in ``language``; the community's when it is not shipped or None."""
+        if self.catalog is None or language is None or language not in self.catalog.languages:
+            return self.content
+        return self.catalog.get(language)
+
+    def language_of(self, user: User | None) -> str:
+        """A member's language: their choice, else Telegram's, else the community's."""
+        if user is not None and (chosen := self.chosen_languages.get(user.id)) is not None:
+            return self.content_in(chosen).language
+        codes = self.catalog.codes if self.catalog is not None else (self.content.language,)
+        if user is not None and (telegram := language_of(user.language_code, codes)):
+            return telegram
+        return self.content.language
+
+    def content_for(self, update: object) -> Content:
+        """The content in the language of the member behind an update.
+
+        For private replies and answers to one member in the group; posts to everyone use
+        ``content`` (COMMUNITY_LANGUAGE) instead.
+        """
+        user = update.effective_user if isinstance(update, Update) else None
+        return self.content_in(self.language_of(user))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

@@ -13,6 +13,7 @@ from handlers import (
     faq,
     feed,
     help,
+    language,
     links,
     members,
     privacy,
@@ -40,6 +41,7 @@ def register_all(application: AnyApp, deps: Deps) -> None:
     help.register(application)
     faq.register(application, deps)
     links.register(application)
+    language.register(application)
     setup.register(application)
     announce.register(application, deps)
     feed.register(application, deps)

@@ -12,7 +12,7 @@ import yaml
 from bot.features.content import FaqEntry, FaqFile
 from bot.features.matching import FaqMatcher, MatchResult, normalise
 
-FAQ_PATH = Path(__file__).resolve().parent.parent / "content" / "faq.yaml"
+FAQ_PATH = Path(__file__).resolve().parent.parent / "content" / "en" / "faq.yaml"
 
 # What members really type, typos included, and the topic each must reach.
 PHRASINGS: list[tuple[str, str]] = [

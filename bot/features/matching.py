@@ -11,6 +11,10 @@ The score of an entry mixes two views of the question:
 
 Words the FAQ does not know at all ("pizza", "bitcoin") are counted too: when they are half
 the query or more, nothing matches, so off-topic messages never get a confident answer.
+
+Each language has its own matcher (its stop words, question phrases and word endings) over
+that language's entries; ``CatalogMatcher`` asks the member's language first, then the
+others, so a clear question in another language still finds its answer.
 """
 
 from __future__ import annotations
@@ -19,14 +23,17 @@ import bisect
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.features.content import FaqEntry
+
+if TYPE_CHECKING:
+    from bot.features.languages import Catalog
 
 # A confident answer needs MATCH_SCORE and a lead of MARGIN over the runner-up. Otherwise the
 # entries scoring at least MIN_SCORE and within CLOSE of the best are offered as choices, when
@@ -63,15 +70,67 @@ _STOP_WORDS_TEXT = """
 """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
+# Spanish and Portuguese, written without accents (they are stripped before this filter).
+_STOP_WORDS_ES = """
+    a al algo alguien algun alguna alguno ante antes aqui asi bien buen buena buenas buenos
+    cada como con cual cuales cuando de del desde donde el ella ellas ellos en entonces entre
+    era eres es esa esas ese eso esos esta estan estas este esto estos estoy favor fue gracias
+    ha hay hola la las le les lo los me mi mis mucho muy nada ni no nos o oye para pero por
+    porfa porque pregunta puede puedo que quiero quien saber se sea ser si sin sobre son soy su
+    sus tambien te tengo tiene tu tus un una uno unos usted y ya yo dime decir
+"""
+_STOP_WORDS_PT = """
+    a ao aos aquela aquele as ate com como da das de dela dele do dos e ela ele eles em entao
+    entre era essa esse esta estao estas este estou eu favor foi ha isso ja la mais mas me meu
+    minha muito na nao nas no nos o oi ola obrigada obrigado os ou para pela pelo por porque
+    pode posso pra qual quando que quem quero saber se sem ser seu sua so sou tambem te tem
+    tenho tu um uma umas uns voce voces vc dizer diga
+"""
+
+
+@dataclass(frozen=True)
+class Language:
+    """What matching needs to know of a language's words."""
+
+    stop_words: frozenset[str]
+    phrases: tuple[tuple[re.Pattern[str], str], ...] = ()
+    suffixes: tuple[str, ...] = ("s", "es")
+
+
+LANGUAGES: dict[str, Language] = {
+    "en": Language(STOP_WORDS, PHRASES, SUFFIXES),
+    "es": Language(
+        frozenset(_STOP_WORDS_ES.split()),
+        (
+            (re.compile(r"\bcuanto (?:cuesta|vale|sale|cobran|es)\b"), "costo"),
+            (re.compile(r"\bcuanto (?:tiempo|duran?)\b"), "duracion"),
+            (re.compile(r"\bquien(?:es)? (?:puede|pueden|podria|podrian|deberia)\b"), "candidato"),
+        ),
+        ("s", "es", "mente"),
+    ),
+    "pt": Language(
+        frozenset(_STOP_WORDS_PT.split()),
+        (
+            (re.compile(r"\bquanto (?:custa|sai|cobram|e)\b"), "custo"),
+            (re.compile(r"\bquanto tempo\b"), "duracao"),
+            (re.compile(r"\bquem (?:pode|podem|poderia|deveria)\b"), "candidato"),
+        ),
+        ("s", "es", "mente"),
+    ),
+}
+
+NO_LANGUAGE = Language(frozenset())
+
 _APOSTROPHES = str.maketrans("", "", "'’`´")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
-def normalise(text: str) -> list[str]:
+def normalise(text: str, language: str = "en") -> list[str]:
     """Lowercase, strip accents and punctuation, and keep the meaningful words, in order.
 
     Args:
         text: What the member typed, or a keyword, title or question.
+        language: Whose stop words and question phrases apply (``en``, ``es``, ``pt``...).
 
     Returns:
         The distinct meaningful words, e.g. ``["cost"]`` for "How much does it cost?".
@@ -79,9 +138,10 @@ def normalise(text: str) -> list[str]:
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c)).translate(_APOSTROPHES)
     text = _NON_WORD.sub(" ", text)
-    for pattern, replacement in PHRASES:
+    words_of = LANGUAGES.get(language, NO_LANGUAGE)
+    for pattern, replacement in words_of.phrases:
         text = pattern.sub(replacement, text)
-    words = (w for w in text.split() if len(w) > 1 and w not in STOP_WORDS)
+    words = (w for w in text.split() if len(w) > 1 and w not in words_of.stop_words)
     return list(dict.fromkeys(words))[:MAX_WORDS]
 
 
@@ -131,19 +191,22 @@ class MatchResult:
 class FaqMatcher:
     """Fuzzy search over FAQ entries; all indexing is done once, in the constructor."""
 
-    def __init__(self, entries: Sequence[FaqEntry]) -> None:
+    def __init__(self, entries: Sequence[FaqEntry], language: str = "en") -> None:
         """Index the entries' keywords, titles and questions.
 
         Args:
             entries: The FAQ entries, in menu order (ties go to the earlier entry).
+            language: The entries' language: its stop words, phrases and word endings.
         """
         self.entries = tuple(entries)
+        self.language = language
+        self._suffixes = LANGUAGES.get(language, NO_LANGUAGE).suffixes
         owners: dict[str, set[int]] = {}
         self._phrases: list[str] = []
         self._phrase_owner: list[int] = []
         for index, entry in enumerate(self.entries):
             for text in (entry.title, entry.question, *entry.keywords):
-                words = normalise(text)
+                words = normalise(text, language)
                 if not words:
                     continue
                 for word in words:
@@ -164,7 +227,7 @@ class FaqMatcher:
         Returns:
             A confident match, two or three close candidates, or nothing.
         """
-        words = normalise(query)
+        words = normalise(query, self.language)
         looked_up = [self._lookup(word) for word in words]
         known = [found for found in looked_up if found]
         if not known or len(known) * 2 <= len(words):
@@ -187,7 +250,7 @@ class FaqMatcher:
         ):
             if (similarity := word_similarity(typed, known, distance)) > 0:
                 found[known] = similarity
-        for suffix in SUFFIXES:  # "cured" is "cure", "costs" is "cost"
+        for suffix in self._suffixes:  # "cured" is "cure", "costs" is "cost"
             stem = typed.removesuffix(suffix)
             if stem != typed and len(stem) >= MIN_STEM and stem in self._owners:
                 found[stem] = max(found.get(stem, 0.0), SUFFIX)
@@ -226,3 +289,56 @@ class FaqMatcher:
             WORD_WEIGHT * word / total_weight + (1 - WORD_WEIGHT) * phrase_
             for word, phrase_ in zip(word_scores, phrase_scores, strict=True)
         ]
+
+
+class CatalogMatcher:
+    """Matching in every language: the member's first, then the others, answers by id."""
+
+    def __init__(self, matchers: Mapping[str, FaqMatcher]) -> None:
+        """Keep one matcher per language.
+
+        Args:
+            matchers: By language code, each over that language's entries (same ids).
+        """
+        self.matchers = dict(matchers)
+        self._by_id = {
+            code: {entry.id: entry for entry in matcher.entries}
+            for code, matcher in self.matchers.items()
+        }
+
+    def match(self, query: str, language: str = "en") -> MatchResult:
+        """Find the entry a question is about, in any language; entries come in ``language``.
+
+        The member's own language wins, then a confident match in another language, then
+        the member's language's close choices, then any other's.
+        """
+        own = language if language in self.matchers else next(iter(self.matchers))
+        results = {own: self.matchers[own].match(query)}
+        if results[own].status == "match":
+            return results[own]
+        for code, matcher in self.matchers.items():
+            if code != own:
+                results[code] = matcher.match(query)
+                if results[code].status == "match":
+                    return self._in(language, results[code])
+        for result in results.values():
+            if result.status == "ambiguous":
+                return self._in(language, result)
+        return MatchResult(None)
+
+    def _in(self, language: str, result: MatchResult) -> MatchResult:
+        """The same result with the entries in ``language`` (English's when it lacks one)."""
+        own = self._by_id.get(language, {})
+
+        def local(entry: FaqEntry) -> FaqEntry:
+            return own.get(entry.id, entry)
+
+        best = local(result.best) if result.best is not None else None
+        return MatchResult(best, tuple(local(entry) for entry in result.candidates))
+
+
+def matcher_of(catalog: Catalog) -> CatalogMatcher:
+    """Index every language's FAQ, once, at start-up."""
+    return CatalogMatcher(
+        {code: FaqMatcher(content.faq, code) for code, content in catalog.languages.items()}
+    )

@@ -13,7 +13,7 @@ from telegram import ChatMember, ChatMemberUpdated
 from telegram.constants import ChatMemberStatus
 
 from bot.storage.models import MemberEvent, WelcomeMessage
-from bot.storage.privacy import PersonalData
+from bot.storage.privacy import Fact, PersonalData
 
 JOIN, LEAVE = "join", "leave"
 PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
@@ -39,7 +39,7 @@ def record_event(session: AsyncSession, user_id: int, kind: str, at: datetime) -
     session.add(MemberEvent(user_id=user_id, kind=kind, at=at))
 
 
-async def describe_events(session: AsyncSession, user_id: int) -> list[str]:
+async def describe_events(session: AsyncSession, user_id: int) -> list[Fact]:
     """For /mydata: how many joins and leaves are logged, and the last one."""
     rows = await session.execute(
         select(MemberEvent.kind, func.count(), func.max(MemberEvent.at))
@@ -48,7 +48,8 @@ async def describe_events(session: AsyncSession, user_id: int) -> list[str]:
         .order_by(MemberEvent.kind)
     )
     return [
-        f"{kind}: {count} time(s), last {last:%Y-%m-%d %H:%M} UTC" for kind, count, last in rows
+        ("data_events", {"kind": kind, "count": count, "last": f"{last:%Y-%m-%d %H:%M} UTC"})
+        for kind, count, last in rows
     ]
 
 
@@ -58,7 +59,7 @@ async def erase_events(session: AsyncSession, user_id: int) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-MEMBER_EVENTS = PersonalData("group joins and leaves", describe_events, erase_events)
+MEMBER_EVENTS = PersonalData("data_kind_events", describe_events, erase_events)
 
 
 def remember_welcome(
