@@ -295,7 +295,8 @@ async def test_a_shutdown_stops_the_run_between_batches(
 
     await deliver_due(
         transaction=deps.transaction, clock=clock, bot=app.bot, tips=deps.content.tips,
-        compose=lambda tip, _language: (tip.text, None), policy=Policy(batch=2), keep_going=keep_going,
+        compose=lambda tip, _language: (tip.text, None), policy=Policy(batch=2),
+        keep_going=keep_going,
     )  # fmt: skip
     assert len(api.sent()) == 2, "the batch in flight finishes, the next one waits"
     still_due = [m for m in MEMBERS if (await subscription(app, m)).next_due_utc == T0]
