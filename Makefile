@@ -5,13 +5,18 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 E2E_STAMP := tests/e2e/node_modules/.installed
 
-.PHONY: run test lint typecheck unit e2e bench deps e2e-deps pg-deps clean
+.PHONY: run test lint typecheck unit unit-shifted e2e bench deps e2e-deps pg-deps faketime-deps clean
+
+# How far ahead `make test` moves the clock for a second run of the unit and handler tests:
+# every test must pass on any date, not only on the day it was written.
+CLOCK_SHIFT ?= +400d
 
 run: $(STAMP)
 	@$(BIN)/fibrobot
 
-test: $(STAMP) e2e-deps pg-deps lint typecheck
+test: $(STAMP) e2e-deps pg-deps faketime-deps lint typecheck
 	FIBROBOT_REQUIRE_PG=1 FIBROBOT_REQUIRE_E2E=1 $(BIN)/pytest -q
+	$(MAKE) --no-print-directory unit-shifted
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -23,13 +28,18 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q -m "not e2e"
 
+# The unit and handler tests again, under libfaketime with the clock CLOCK_SHIFT ahead.
+unit-shifted: $(STAMP) faketime-deps
+	@echo "Unit and handler tests with the clock at: $$(faketime -f '$(CLOCK_SHIFT)' date -u)"
+	faketime -f '$(CLOCK_SHIFT)' $(BIN)/pytest -q -p no:cacheprovider -m "not e2e and not postgres"
+
 e2e: $(STAMP) e2e-deps
 	$(BIN)/pytest -q -m e2e
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
 
-deps: $(STAMP) e2e-deps pg-deps
+deps: $(STAMP) e2e-deps pg-deps faketime-deps
 
 # The virtual environment, rebuilt when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -47,6 +57,10 @@ $(E2E_STAMP): tests/e2e/package-lock.json
 # A PostgreSQL server for the database tests (the tests start a throwaway one on loopback).
 pg-deps:
 	@bash tests/pg_install.sh
+
+# libfaketime, for the shifted-clock run.
+faketime-deps:
+	@bash tests/deb_install.sh faketime faketime
 
 clean:
 	rm -rf $(VENV) tests/e2e/node_modules .pytest_cache .mypy_cache .ruff_cache

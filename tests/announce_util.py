@@ -16,7 +16,7 @@ from bot.features import announcements as ann
 from bot.features.when import When, parse_when
 from bot.runtime.fakeapi import GROUP_ID
 from bot.storage.models import Announcement, ScheduleChange
-from tests.tg import chat, user
+from tests.tg import chat, pin_clock, user
 
 # Monday 23 November 2026, 20:00 UTC (the test settings use UTC).
 NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
@@ -40,9 +40,7 @@ class Clock:
 
 
 def use_clock(app: AnyApp, now: datetime = NOW) -> Clock:
-    clock = Clock(now)
-    app_deps(app).clock = clock
-    return clock
+    return pin_clock(app, Clock(now))
 
 
 async def add(

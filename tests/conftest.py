@@ -12,10 +12,9 @@ from telegram.ext import AIORateLimiter
 
 from bot.app import AnyApp, build_application, start_offline, stop_offline
 from bot.config import PROJECT_DIR, Settings, load_settings
-from bot.deps import app_deps
 from bot.runtime.fakeapi import ADMIN_ID, GROUP_ID, FakeBotAPI
 from tests.pg import PostgresUnavailableError, postgres_server
-from tests.tg import Driver
+from tests.tg import Driver, pin_clock
 
 CONTENT_DIR = PROJECT_DIR / "content"
 
@@ -60,10 +59,7 @@ TIPS_NOW = datetime(2025, 6, 2, 7, 0, tzinfo=UTC)
 @pytest.fixture
 def clocked(app: AnyApp) -> AnyApp:
     """The application with its clock stopped at TIPS_NOW and the real minute job paused."""
-    app_deps(app).clock = lambda: TIPS_NOW
-    assert app.job_queue is not None
-    for job in app.job_queue.jobs():
-        job.pause()
+    pin_clock(app, lambda: TIPS_NOW)
     return app
 
 

@@ -21,7 +21,7 @@ from bot.runtime.fakeapi import GROUP_ID, FakeBotAPI
 from bot.storage.models import FeedEntry, FeedState, utcnow
 from handlers.feed import POLL_JOB, poll_once, post_digest
 from tests.feedserver import FeedServer, Item, atom, feed_server, items, rss
-from tests.tg import Driver, only
+from tests.tg import Driver, only, pin_clock
 
 TIMEOUT = 0.5
 
@@ -63,9 +63,7 @@ class Clock:
 
 @pytest.fixture
 def clock(app: AnyApp) -> Clock:
-    moving = Clock()
-    app_deps(app).clock = moving
-    return moving
+    return pin_clock(app, Clock())
 
 
 def posts(api: FakeBotAPI) -> list[str]:

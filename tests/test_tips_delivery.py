@@ -17,6 +17,7 @@ from bot.runtime.fakeapi import FakeBotAPI
 from bot.storage import db
 from bot.storage.models import Subscription, SubscriptionEvent, TipDelivery
 from handlers.subscribe import delivery_job
+from tests.tg import pin_clock
 
 T0 = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)  # 10:00 in Madrid
 MEMBERS = (2001, 2002, 2003)
@@ -38,11 +39,7 @@ class Clock:
 @pytest.fixture
 async def clock(app: AnyApp) -> Clock:
     """The application's clock, moved by the test; the real minute job is paused."""
-    fake = Clock(T0 - timedelta(hours=1))
-    app_deps(app).clock = fake
-    for job in app.job_queue.jobs():
-        job.pause()
-    return fake
+    return pin_clock(app, Clock(T0 - timedelta(hours=1)))
 
 
 async def add_subscribers(
@@ -175,10 +172,7 @@ async def test_flood_limit_is_retried_by_the_rate_limiter(
     application = build_application(settings, api)  # the production limiter
     await start_offline(application)
     try:
-        clock = Clock(T0 - timedelta(hours=1))
-        app_deps(application).clock = clock
-        for job in application.job_queue.jobs():
-            job.pause()
+        clock = pin_clock(application, Clock(T0 - timedelta(hours=1)))
         await add_subscribers(application, clock, MEMBERS[0])
         api.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
         clock.now = T0

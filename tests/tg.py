@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
 from telegram import Update
 
 from bot.app import AnyApp
+from bot.deps import app_deps
 from bot.runtime.fakeapi import ADMIN_ID, GROUP_ID, ApiCall, FakeBotAPI
 
 MEMBER_ID = 1001
@@ -32,6 +35,21 @@ ADMIN_RIGHTS = (
     "can_edit_stories",
     "can_delete_stories",
 )
+
+C = TypeVar("C", bound=Callable[[], datetime])
+
+
+def pin_clock(app: AnyApp, clock: C) -> C:
+    """Run the app on ``clock`` and pause its real-time scheduler.
+
+    The JobQueue fires on the real clock, so a job scheduled for a pinned moment would fire
+    (or not) depending on today's date. Tests that pin the clock call the jobs themselves.
+    """
+    app_deps(app).clock = clock
+    assert app.job_queue is not None
+    if app.job_queue.scheduler.running:
+        app.job_queue.scheduler.pause()
+    return clock
 
 
 def user(user_id: int = MEMBER_ID, first_name: str = "Sam") -> dict[str, Any]:
