@@ -77,14 +77,14 @@ _STOP_WORDS_ES = """
     era eres es esa esas ese eso esos esta estan estas este esto estos estoy favor fue gracias
     ha hay hola la las le les lo los me mi mis mucho muy nada ni no nos o oye para pero por
     porfa porque pregunta puede puedo que quiero quien saber se sea ser si sin sobre son soy su
-    sus tambien te tengo tiene tu tus un una uno unos usted y ya yo dime decir
+    sus tambien te tengo tiene tu tus un una uno unos usted y ya yo dime decir dice dicen
 """
 _STOP_WORDS_PT = """
     a ao aos aquela aquele as ate com como da das de dela dele do dos e ela ele eles em entao
     entre era essa esse esta estao estas este estou eu favor foi ha isso ja la mais mas me meu
     minha muito na nao nas no nos o oi ola obrigada obrigado os ou para pela pelo por porque
     pode posso pra qual quando que quem quero saber se sem ser seu sua so sou tambem te tem
-    tenho tu um uma umas uns voce voces vc dizer diga
+    tenho tu um uma umas uns voce voces vc dizer diga diz dizem
 """
 
 
