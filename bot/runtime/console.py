@@ -22,6 +22,7 @@ from telegram.ext import AIORateLimiter
 
 from bot.app import AnyApp, build_application, start_offline, stop_offline
 from bot.config import Settings
+from bot.deps import app_deps
 from bot.runtime.fakeapi import ADMIN_ID, BOT_USERNAME, GROUP_ID, ApiCall, FakeBotAPI
 
 MEMBER_ID = 1001
@@ -30,6 +31,7 @@ CONSOLE_HELP = """Console commands:
   :group     talk in the community group
   :member    act as an ordinary member (the default)
   :admin     act as a community admin
+  :lang es   make your Telegram's language Spanish (en, es, pt...; /language overrides it)
   :quit      leave (so does Ctrl-D, or the end of piped input)
 Anything else is sent to the bot as a message, e.g. /faq cost
 Type the number shown next to a button to press it."""
@@ -52,6 +54,7 @@ class ConsoleState:
 
     private: bool = True
     admin: bool = False
+    language_code: str = "en"  # the Telegram app's language of whoever types
     buttons: dict[int, Button] = field(default_factory=dict)
     button_numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -87,7 +90,12 @@ class Console:
 
     def _user(self) -> dict[str, Any]:
         name = "Alex (admin)" if self.state.admin else "Sam"
-        return {"id": self.user_id, "is_bot": False, "first_name": name, "language_code": "en"}
+        return {
+            "id": self.user_id,
+            "is_bot": False,
+            "first_name": name,
+            "language_code": self.state.language_code,
+        }
 
     def _chat(self) -> dict[str, Any]:
         if self.state.private:
@@ -155,10 +163,23 @@ class Console:
             self.state.private = command == "private"
         elif command in ("admin", "member"):
             self.state.admin = command == "admin"
+        elif command.startswith("lang"):
+            return self._language(command.removeprefix("lang").strip())
         else:
             self._print(CONSOLE_HELP)
             return True
         self._print(f"(now in the {self.where()})")
+        return True
+
+    def _language(self, code: str) -> bool:
+        """``:lang es``: the language Telegram reports for whoever types."""
+        catalog = app_deps(self.app).catalog
+        shipped = catalog.codes if catalog is not None else ("en",)
+        if code not in shipped:
+            self._print(f"(languages: {', '.join(shipped)}; e.g. :lang es)")
+            return True
+        self.state.language_code = code
+        self._print(f"(your Telegram is now in {code}; /language would override it)")
         return True
 
     def _message_update(self, text: str) -> Update:
