@@ -23,7 +23,8 @@ from bot.features.i18n import (
     SOURCE_LANGUAGE,
     Messages,
     format_moment,
-    parse_messages,
+    messages_of,
+    parse_resource,
     text_of,
     variables_of,
 )
@@ -440,10 +441,11 @@ def load_messages(
     except FileNotFoundError:
         problems.append(f"{path}: file not found")
         return None
-    parsed, syntax = parse_messages(source)
+    resource = parse_resource(source)
+    parsed, syntax = messages_of(resource, source)
     problems += [f"{path}: {problem}" for problem in syntax]
     problems += check(parsed, str(path))
-    return Messages(language, source, fallback)
+    return Messages(language, resource, fallback, parsed)
 
 
 def load_posts(path: Path, problems: list[str]) -> tuple[Post, ...]:
@@ -493,7 +495,8 @@ def read_yaml(path: Path, problems: list[str]) -> Any:
     """Read a YAML file, adding a problem (not raising) when it is missing or malformed."""
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            # libyaml's loader when PyYAML has it: start-up reads every language's files.
+            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except FileNotFoundError:
         problems.append(f"{path}: file not found")
     except yaml.YAMLError as exc:

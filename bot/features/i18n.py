@@ -13,7 +13,7 @@ from datetime import datetime
 
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_datetime
-from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime import FluentBundle
 from fluent.runtime.types import fluent_number
 from fluent.syntax import FluentParser, ast
 from fluent.syntax.visitor import Visitor
@@ -29,20 +29,28 @@ class MessageError(Exception):
 class Messages:
     """One language's Fluent messages, falling back to the source language's."""
 
-    def __init__(self, language: str, source: str, fallback: Messages | None = None) -> None:
+    def __init__(
+        self,
+        language: str,
+        source: str | ast.Resource,
+        fallback: Messages | None = None,
+        parsed: dict[str, ast.Message] | None = None,
+    ) -> None:
         """Load the messages.
 
         Args:
             language: The language code, such as ``es`` (it picks the plural rules).
-            source: The text of the language's ``texts.ftl``.
+            source: The text of the language's ``texts.ftl``, or that text already parsed.
             fallback: Where a message this language lacks is taken from (English).
+            parsed: The messages by id, when the caller has them (start-up parses once).
         """
         self.language = language
         self.fallback = fallback
-        self.source_text = source
+        resource = parse_resource(source) if isinstance(source, str) else source
+        self.parsed = parsed if parsed is not None else messages_of(resource, "")[0]
         # Without isolation marks: Telegram shows them as stray characters in some clients.
         self._bundle = FluentBundle([language], use_isolating=False)
-        self._bundle.add_resource(FluentResource(source))
+        self._bundle.add_resource(resource)
 
     def has(self, key: str) -> bool:
         """True when this language (not its fallback) has the message ``key``."""
@@ -108,13 +116,22 @@ class _Text(Visitor):
                 self.visit(variant.value)
 
 
+def parse_resource(source: str) -> ast.Resource:
+    """Parse the text of a Fluent file (syntax errors become Junk entries)."""
+    return FluentParser().parse(source)
+
+
 def parse_messages(source: str) -> tuple[dict[str, ast.Message], list[str]]:
     """Parse a Fluent file: its messages by id, and its syntax errors as readable lines.
 
     Returns:
         ``({id: message}, ["line 12: expected ..."])``. Duplicate ids are errors too.
     """
-    resource = FluentParser().parse(source)
+    return messages_of(parse_resource(source), source)
+
+
+def messages_of(resource: ast.Resource, source: str) -> tuple[dict[str, ast.Message], list[str]]:
+    """A parsed Fluent file's messages by id, and its syntax errors (lines from ``source``)."""
     messages: dict[str, ast.Message] = {}
     problems: list[str] = []
     for entry in resource.body:

@@ -37,7 +37,8 @@ from bot.features.i18n import (
     LANGUAGE_PATTERN,
     SOURCE_LANGUAGE,
     Messages,
-    parse_messages,
+    messages_of,
+    parse_resource,
     text_of,
     variables_of,
 )
@@ -197,11 +198,11 @@ def numbers_in(text: str) -> set[str]:
 def _messages(folder: Path, language: str, source: Content, problems: list[str]) -> Messages:
     path = folder / "texts.ftl"
     text = path.read_text(encoding="utf-8")
-    parsed, syntax = parse_messages(text)
-    english, _ = parse_messages(source.messages.source_text)
+    resource = parse_resource(text)
+    parsed, syntax = messages_of(resource, text)
     problems += [f"{path}: {problem}" for problem in syntax]
-    problems += check_translated_texts(parsed, english, path)
-    return Messages(language, text, source.messages)
+    problems += check_translated_texts(parsed, source.messages.parsed, path)
+    return Messages(language, resource, source.messages, parsed)
 
 
 def check_translated_texts(
