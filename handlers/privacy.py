@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.deps import Context, Deps, get_deps
 from bot.features import subscriptions as subs
 from bot.features.content import Content
+from bot.features.i18n import native_name
 from bot.features.text import escape
 from bot.storage.privacy import Fact, PersonalData, describe_all, erase_all
 from handlers.common import reply
@@ -45,9 +46,15 @@ def data_text(content: Content, found: dict[str, list[Fact]]) -> str:
     """Each kind of data with its lines, as HTML, in the member's language."""
     return "\n\n".join(
         f"<b>{escape(content.text(name))}</b>\n"
-        + "\n".join(f"• {escape(content.text(key, **fields))}" for key, fields in facts)
+        + "\n".join(f"• {escape(content.text(key, **readable(fields)))}" for key, fields in facts)
         for name, facts in found.items()
     )
+
+
+def readable(fields: dict[str, object]) -> dict[str, object]:
+    """A stored language code as its own name: ``pt`` reads "Português"."""
+    code = fields.get("language")
+    return fields | {"language": native_name(code)} if isinstance(code, str) else fields
 
 
 async def stored_or_say_nothing(update: Update, context: Context) -> dict[str, list[Fact]]:

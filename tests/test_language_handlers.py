@@ -157,7 +157,7 @@ async def test_language_choice_is_stored_shown_and_erased(app: AnyApp, api: Fake
     assert "<b>O que eu posso fazer</b>" in only(await ana.send("/help")).text
     shown = only(await ana.send("/mydata"))
     assert "O que guardo sobre você" in shown.text
-    assert "Idioma: pt (escolhido por você)" in shown.text
+    assert "Idioma: Português (escolhido por você)" in shown.text
     asked = only(await ana.send("/forget"))
     assert "Isto apaga tudo" in asked.text
     erased = only(await ana.press(asked, "Sim, apagar tudo"))
