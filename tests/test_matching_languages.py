@@ -163,8 +163,22 @@ NONSENSE = {
 }
 
 CRISIS = {
-    "es": ["ya no puedo más, quiero morir", "pienso en el suicidio", "me quiero matar"],
-    "pt": ["não aguento mais, quero morrer", "penso em suicídio", "quero me matar"],
+    "es": [
+        "ya no puedo más, quiero morir",
+        "pienso en el suicidio",
+        "me quiero matar",
+        "QUIERO MORIRME",
+        "no puedo mas",
+        "pienso en quitarme la vida",
+    ],
+    "pt": [
+        "não aguento mais, quero morrer",
+        "penso em suicídio",
+        "quero me matar",
+        "nao aguento mais",
+        "penso em suicidio",
+        "quero tirar a minha vida",
+    ],
     "en": ["i want to die", "thinking about suicide"],
 }
 
