@@ -175,10 +175,8 @@ class Content:
         """Return the tip with this id, if there is one."""
         return next((tip for tip in self.tips if tip.id == tip_id), None)
 
-    def moment(self, when: datetime, *, time_only: bool = False) -> str:
+    def moment(self, when: datetime) -> str:
         """A local time as this language writes it: "jueves, 3 de diciembre, 10:00"."""
-        if time_only:
-            return format_moment(when, self.text("format_time"), self.language)
         return format_moment(when, self.text("format_moment"), self.language)
 
     def day(self, when: datetime) -> str:
@@ -376,7 +374,6 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "language_auto": frozenset({"language"}),
     "button_language_auto": frozenset(),
     "format_day": frozenset(),
-    "format_time": frozenset(),
     "format_moment": frozenset(),
 }
 

@@ -13,7 +13,7 @@
 #     }
 # - Formatting: <b>bold</b>, <i>italic</i> and <a href="https://...">links</a> work.
 #   Write &lt; and &amp; for a plain < or &. Write {"{"} for a plain {.
-# - format_day, format_time and format_moment are date patterns (CLDR, read by Babel):
+# - format_day and format_moment are date patterns (CLDR, read by Babel):
 #   EEEE is the weekday, d the day, MMMM the month, HH:mm the time; words go in 'quotes'.
 # - Other languages (content/es, content/pt...) have the same keys and the same { $fields }.
 # - Run `fibrobot content check` after editing; the bot also refuses to start with a
@@ -288,5 +288,4 @@ button_language_auto = 🔄 As my Telegram
 
 ## How dates and times read (CLDR patterns, read by Babel: not sentences)
 format_day = EEEE, MMMM d
-format_time = HH:mm
 format_moment = EEEE, MMMM d, HH:mm

@@ -273,5 +273,4 @@ button_language_auto = 🔄 Como mi Telegram
 
 ## Cómo se escriben fechas y horas (patrones CLDR que lee Babel; no son frases)
 format_day = EEEE, d 'de' MMMM
-format_time = HH:mm
 format_moment = EEEE, d 'de' MMMM, HH:mm

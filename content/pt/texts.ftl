@@ -273,5 +273,4 @@ button_language_auto = 🔄 Como no meu Telegram
 
 ## Como datas e horários são escritos (padrões CLDR lidos pelo Babel; não são frases)
 format_day = EEEE, d 'de' MMMM
-format_time = HH:mm
 format_moment = EEEE, d 'de' MMMM, HH:mm
