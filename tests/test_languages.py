@@ -181,6 +181,17 @@ def test_limits_and_html_apply_to_translations(content_dir: Path) -> None:
     assert any("es/texts.ftl: text 'help': <b> is never closed" in p for p in problems)
 
 
+def test_a_word_left_unquoted_in_a_date_pattern_is_named(content_dir: Path) -> None:
+    replace_text(
+        content_dir, "es", "format_day = EEEE, d 'de' MMMM", "format_day = EEEE, d de MMMM"
+    )
+    problems = problems_of(content_dir)
+    assert any(
+        "es/texts.ftl: text 'format_day': 'e' is not a date field; put words in 'quotes'" in p
+        for p in problems
+    ), problems
+
+
 def test_content_check_names_every_language(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], content_dir: Path
 ) -> None:

@@ -6,6 +6,7 @@ without touching Python. A bad edit fails loudly, naming the file, the entry and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -442,6 +443,7 @@ def load_messages(
     parsed, syntax = messages_of(resource, source)
     problems += [f"{path}: {problem}" for problem in syntax]
     problems += check(parsed, str(path))
+    problems += date_pattern_problems(parsed, str(path), language)
     return Messages(language, resource, fallback, parsed)
 
 
@@ -682,6 +684,35 @@ def check_source_texts(messages: dict[str, ast.Message], path: str) -> list[str]
                 f"{path}: text {key!r}: uses {{ ${name} }} but nothing fills it"
                 f" (available: {fills})"
             )
+    return problems
+
+
+DATE_PATTERNS = ("format_day", "format_moment")
+# The CLDR fields a date pattern may use: weekday, day, month, year, hour, minute.
+DATE_FIELDS = frozenset("EcdMLyHhmak")
+
+
+def date_pattern_problems(messages: dict[str, ast.Message], path: str, language: str) -> list[str]:
+    """Date patterns Babel reads as meant: words in 'quotes', only date and time fields."""
+    problems = []
+    sample = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+    for key in DATE_PATTERNS:
+        if key not in messages:
+            continue
+        pattern = text_of(messages[key])
+        unquoted = re.sub(r"'[^']*'", "", pattern)
+        if unquoted.count("'") or (
+            odd := sorted(set(re.findall(r"[A-Za-z]", unquoted)) - DATE_FIELDS)
+        ):
+            letters = "".join(odd) if not unquoted.count("'") else "'"
+            problems.append(
+                f"{path}: text {key!r}: {letters!r} is not a date field; put words in 'quotes'"
+            )
+            continue
+        try:
+            format_moment(sample, pattern, language)
+        except (ValueError, KeyError, AttributeError) as exc:
+            problems.append(f"{path}: text {key!r}: not a date pattern Babel reads ({exc})")
     return problems
 
 

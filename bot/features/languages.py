@@ -29,6 +29,7 @@ from bot.features.content import (
     _parse,
     _Strict,
     check_commands,
+    date_pattern_problems,
     duplicates,
     html_problems,
     load_source,
@@ -202,6 +203,7 @@ def _messages(folder: Path, language: str, source: Content, problems: list[str])
     parsed, syntax = messages_of(resource, text)
     problems += [f"{path}: {problem}" for problem in syntax]
     problems += check_translated_texts(parsed, source.messages.parsed, path)
+    problems += date_pattern_problems(parsed, str(path), language)
     return Messages(language, resource, source.messages, parsed)
 
 
