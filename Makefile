@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 E2E_STAMP := tests/e2e/node_modules/.installed
 
-.PHONY: run test lint typecheck unit unit-shifted e2e bench deps e2e-deps pg-deps faketime-deps clean
+.PHONY: run test lint typecheck unit unit-shifted e2e bench deps e2e-deps pg-deps faketime-deps systemd-deps clean
 
 # How far ahead `make test` moves the clock for a second run of the unit and handler tests:
 # every test must pass on any date, not only on the day it was written.
@@ -14,8 +14,8 @@ CLOCK_SHIFT ?= +400d
 run: $(STAMP)
 	@$(BIN)/fibrobot
 
-test: $(STAMP) e2e-deps pg-deps faketime-deps lint typecheck
-	FIBROBOT_REQUIRE_PG=1 FIBROBOT_REQUIRE_E2E=1 $(BIN)/pytest -q
+test: $(STAMP) e2e-deps pg-deps faketime-deps systemd-deps lint typecheck
+	FIBROBOT_REQUIRE_PG=1 FIBROBOT_REQUIRE_E2E=1 FIBROBOT_REQUIRE_SYSTEMD=1 $(BIN)/pytest -q
 	$(MAKE) --no-print-directory unit-shifted
 
 lint: $(STAMP)
@@ -39,7 +39,7 @@ e2e: $(STAMP) e2e-deps
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
 
-deps: $(STAMP) e2e-deps pg-deps faketime-deps
+deps: $(STAMP) e2e-deps pg-deps faketime-deps systemd-deps
 
 # The virtual environment, rebuilt when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -61,6 +61,10 @@ pg-deps:
 # libfaketime, for the shifted-clock run.
 faketime-deps:
 	@bash tests/deb_install.sh faketime faketime
+
+# systemd-analyze, to verify deploy/fibrobot.service (no service is started).
+systemd-deps:
+	@bash tests/deb_install.sh systemd-analyze systemd
 
 clean:
 	rm -rf $(VENV) tests/e2e/node_modules .pytest_cache .mypy_cache .ruff_cache

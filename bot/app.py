@@ -21,7 +21,9 @@ from bot.features.languages import Catalog, load_catalog
 from bot.features.matching import matcher_of
 from bot.runtime.commands import set_menus
 from bot.runtime.errors import error_handler
+from bot.runtime.metrics import MeteredLimiter, Metrics, MetricsServer, wsgi_app
 from bot.storage import db
+from bot.storage.backup import InUse
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,10 @@ def build_application(
         )
     content = community_content(catalog, settings)
     api = settings.telegram_api_url
+    metrics = Metrics()
+    limiter = rate_limiter or AIORateLimiter(
+        overall_max_rate=settings.tips_rate_limit, max_retries=3
+    )
     builder = (
         ApplicationBuilder()
         .token(settings.token or OFFLINE_TOKEN)
@@ -64,18 +70,24 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(
-            rate_limiter
-            or AIORateLimiter(overall_max_rate=settings.tips_rate_limit, max_retries=3)
-        )
+        # Every Bot API call passes here: the metrics count messages and Telegram's errors.
+        .rate_limiter(MeteredLimiter(limiter, metrics))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
-    deps = Deps(settings=settings, content=content, matcher=matcher_of(catalog), catalog=catalog)
+    deps = Deps(
+        settings=settings,
+        content=content,
+        matcher=matcher_of(catalog),
+        catalog=catalog,
+        metrics=metrics,
+    )
     application.bot_data["deps"] = deps
+    # Group -3 runs before every other group: count each update, then let it through.
+    application.add_handler(metrics.update_handler(), group=-3)
     handlers.register_all(application, deps)
     application.add_error_handler(error_handler)
     return application
@@ -98,21 +110,42 @@ async def _post_init(application: AnyApp) -> None:
     """Migrate and open the database, register the command menu, rebuild scheduled jobs."""
     deps = app_deps(application)
     url = deps.settings.database_url
+    # Marks the database as used by a running bot, so `fibrobot db restore` refuses.
+    application.bot_data["in_use"] = await asyncio.to_thread(InUse, url)
     await asyncio.to_thread(db.upgrade, url)
     deps.engine = db.create_engine(url)
     deps.sessions = db.create_sessionmaker(deps.engine)
     await set_menus(application.bot, deps)
     for hook in deps.on_startup:
         await hook(application)
+    if application.job_queue is not None:
+        deps.metrics.watch_jobs(application.job_queue.scheduler)
+    start_metrics_server(application)
     log.info("FibroBot ready as @%s", application.bot.username)
+
+
+def start_metrics_server(application: AnyApp) -> None:
+    """Serve /metrics and /healthz on METRICS_PORT (polling mode); 0 leaves them off."""
+    deps = app_deps(application)
+    port = deps.settings.metrics_port
+    if port:
+        app = wsgi_app(deps.metrics, lambda: application.running)
+        server = MetricsServer(app, deps.settings.metrics_listen, port).start()
+        application.bot_data["metrics_server"] = server
 
 
 async def _post_shutdown(application: AnyApp) -> None:
     """Close the database."""
     deps = app_deps(application)
+    server = application.bot_data.pop("metrics_server", None)
+    if isinstance(server, MetricsServer):
+        server.stop()
     if deps.engine is not None:
         await deps.engine.dispose()
         deps.engine = None
+    in_use = application.bot_data.pop("in_use", None)
+    if isinstance(in_use, InUse):
+        in_use.release()
 
 
 async def start_offline(application: AnyApp) -> None:

@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
@@ -19,6 +20,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.config import ConfigError, Settings, load_settings
 from bot.features.content import Content, ContentError
 from bot.features.languages import load_catalog
+from bot.runtime.logs import JsonFormatter
 from bot.storage import db
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -36,6 +38,10 @@ ALLOWED_UPDATES = [
 NO_TOKEN_HELP = """TELEGRAM_BOT_TOKEN is not set, so FibroBot cannot connect to Telegram.
   - Get a token from @BotFather, then put it in .env (copy .env.example) or the environment.
   - Or try the bot offline first, with no token: `fibrobot console` (or `make run`)."""  # noqa: S105
+
+if TYPE_CHECKING:
+    from bot.runtime.doctor import Check
+    from bot.storage.backup import Snapshot
 
 log = logging.getLogger("bot.cli")
 
@@ -68,7 +74,11 @@ class StartupNetworkFilter(logging.Filter):
 def setup_logging(settings: Settings) -> None:
     """Log to standard error; keep chatty libraries quiet and the token out."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(RedactingFormatter(LOG_FORMAT, settings.token))
+    handler.setFormatter(
+        JsonFormatter(settings.token)
+        if settings.log_format == "json"
+        else RedactingFormatter(LOG_FORMAT, settings.token)
+    )
     handler.addFilter(StartupNetworkFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -154,13 +164,69 @@ async def _stats(settings: Settings, content: Content, *, chart: bool) -> tuple[
 
 
 def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
-    """Apply or undo database migrations."""
+    """Apply or undo database migrations; back up or restore an SQLite database."""
+    if args.db_command in ("backup", "restore"):
+        return cmd_backup(settings, args)
     if args.db_command == "upgrade":
         db.upgrade(settings.database_url, args.revision)
     else:
         db.downgrade(settings.database_url, args.revision)
     print(f"database {args.db_command}d to {args.revision}")
     return EXIT_OK
+
+
+def cmd_doctor(settings: Settings, _args: argparse.Namespace) -> int:
+    """Check the set-up; one line per check; exit 1 when a required check fails."""
+    from bot.runtime import doctor  # noqa: PLC0415
+
+    checks = asyncio.run(_doctor(settings))
+    print(doctor.report(checks))
+    return EXIT_FAILED if doctor.failed(checks) else EXIT_OK
+
+
+async def _doctor(settings: Settings) -> list[Check]:
+    from telegram import Bot  # noqa: PLC0415
+
+    from bot.runtime.doctor import Doctor  # noqa: PLC0415
+    from bot.runtime.metrics import AlwaysActive  # noqa: PLC0415
+
+    token = settings.token
+    api = settings.telegram_api_url
+    bot = Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot") if token else None
+    try:
+        # The lease (issue 8) will say whether this process would be active; alone, it is.
+        return await Doctor(settings, bot, AlwaysActive()).run()
+    finally:
+        if bot is not None:
+            await bot.request.shutdown()
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    """``db backup FILE`` / ``db restore FILE``: exit 2 on PostgreSQL, 1 when refused."""
+    from bot.storage import backup  # noqa: PLC0415
+
+    try:
+        if args.db_command == "backup":
+            copied = backup.backup(settings.database_url, args.file)
+            print(f"backed up to {args.file}: {describe(copied)}; integrity check ok")
+        else:
+            done = backup.restore(settings.database_url, args.file)
+            kept = f"; the previous database is kept as {done.kept}" if done.kept else ""
+            print(f"restored from {args.file}: {describe(done.snapshot)}{kept}")
+    except backup.NotSqliteError as exc:
+        return fail(str(exc), EXIT_USAGE)
+    except backup.BackupError as exc:
+        return fail(f"{args.db_command} refused: {exc}", EXIT_FAILED)
+    return EXIT_OK
+
+
+def describe(snapshot: Snapshot) -> str:
+    """Rows per table, the migration and the open deliveries, in one line."""
+    rows = ", ".join(f"{table} {n}" for table, n in snapshot.counts.items() if n)
+    return (
+        f"migration {snapshot.revision}, rows: {rows or 'none'}, "
+        f"{snapshot.open_deliveries} tip(s) being sent"
+    )
 
 
 def cmd_content_check(settings: Settings, args: argparse.Namespace) -> int:
@@ -214,6 +280,10 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("revision", nargs="?", default="head")
     down = db_sub.add_parser("downgrade", help="undo migrations down to a revision")
     down.add_argument("revision")
+    backup = db_sub.add_parser("backup", help="copy the running SQLite database safely")
+    backup.add_argument("file", type=Path, metavar="FILE")
+    restore = db_sub.add_parser("restore", help="replace the database with a backup (bot stopped)")
+    restore.add_argument("file", type=Path, metavar="FILE")
     db_parser.set_defaults(func=cmd_db)
     stats = sub.add_parser("stats", help="print the community statistics (as /stats does)")
     stats.add_argument("--chart", type=Path, metavar="FILE.png", help="also save the chart")
@@ -223,6 +293,9 @@ def parser() -> argparse.ArgumentParser:
     check = content_sub.add_parser("check", help="check the content files")
     check.add_argument("--strict", action="store_true", help="placeholder links are errors")
     check.set_defaults(func=cmd_content_check)
+    sub.add_parser(
+        "doctor", help="check the set-up (token, group, rights, database...) and say how to fix it"
+    ).set_defaults(func=cmd_doctor)
     subscribers = sub.add_parser(
         "subscribers", help="daily-tip subscriptions and today's deliveries"
     )

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     community_language: str = Field(default="en", pattern=r"^[a-z]{2,3}$")
     announce_grace_minutes: int = Field(default=60, ge=0, le=1440)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    # --- Operations: Prometheus metrics and /healthz in polling mode (0: off)
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    metrics_listen: str = "127.0.0.1"
     # --- Community: blog feed and welcome
     feed_url: str | None = None
     feed_poll_minutes: int = Field(default=30, ge=1, le=1440)
@@ -117,6 +121,11 @@ class Settings(BaseSettings):
                 raise ValueError("must be Telegram user ids separated by commas, like 123,456")
             return frozenset(int(p) for p in parts)
         return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("log_level", mode="before")
     @classmethod

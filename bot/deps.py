@@ -15,6 +15,7 @@ from telegram.ext import Application, CallbackContext
 from bot.config import Settings
 from bot.features.content import Content
 from bot.features.i18n import language_of
+from bot.runtime.metrics import Metrics
 from bot.storage.db import transaction
 from bot.storage.models import utcnow
 from bot.storage.privacy import MEMBER_DATA, PersonalData
@@ -45,6 +46,8 @@ class Deps:
     personal_data: list[PersonalData] = field(default_factory=lambda: [MEMBER_DATA])
     # The time; tests replace it to move the clock instead of waiting.
     clock: Callable[[], datetime] = utcnow
+    # Prometheus metrics of this application (bot.runtime.metrics); its role says active.
+    metrics: Metrics = field(default_factory=Metrics)
     # Every language's content (``content`` above is the community's language).
     catalog: Catalog | None = None
     # Members' own language choices (/language) read from the database, by Telegram id:

@@ -10,6 +10,7 @@ from bot.deps import Deps
 from bot.features.admins import refresh_on_member_change
 from handlers import (
     announce,
+    doctor,
     faq,
     feed,
     help,
@@ -48,6 +49,7 @@ def register_all(application: AnyApp, deps: Deps) -> None:
     # After faq: its "faq-<topic>" deep links are checked before the welcome's plain "faq".
     members.register(application, deps)
     stats.register(application)
+    doctor.register(application)
     # Daily tips, then /mydata and /forget (which use the tips' open questions).
     subscribe.register(application, deps)
     privacy.register(application, deps)

@@ -97,8 +97,9 @@ def when_label(deps: Deps, when: When, phrase: str, now: datetime) -> str:
 
 
 def when_error(content: Content, error: WhenError, zone: str) -> str:
-    """What was wrong with a "when", and the forms that work."""
-    return f"{content.text(error.reason, zone=zone)}\n\n{content.text('when_forms')}"
+    """What was wrong with a "when", with what was typed in the hint, and the forms that work."""
+    typed = {name: escape(value) for name, value in error.fields.items()}
+    return f"{content.text(error.reason, zone=zone, **typed)}\n\n{content.text('when_forms')}"
 
 
 def parse_topic(text: str) -> int | None:

@@ -21,6 +21,7 @@ from bot.deps import Context, Deps, app_deps
 from bot.features import announcements, feed
 from bot.features.community import community_chat_id
 from bot.features.feed import Article, FeedError, Fetched, Plan
+from bot.features.sending import BLOG_POST, sending
 from bot.storage.models import FeedEntry
 
 log = logging.getLogger(__name__)
@@ -52,9 +53,10 @@ async def post(bot: Bot, deps: Deps, chat_id: int, text: str, button: str | None
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, url=button)]])
     try:
         # Through the announcements' sender, so a group turned supergroup is followed.
-        await announcements.send(
-            bot, deps, chat_id, text, deps.settings.feed_message_thread_id, reply_markup=markup
-        )
+        with sending(BLOG_POST):
+            await announcements.send(
+                bot, deps, chat_id, text, deps.settings.feed_message_thread_id, reply_markup=markup
+            )
     except TelegramError as exc:
         log.warning("Could not post a blog update to chat %s: %s", chat_id, type(exc).__name__)
         return False

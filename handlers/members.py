@@ -25,6 +25,7 @@ from telegram.ext import Application, ChatMemberHandler, Job
 from bot.deps import Context, Deps, app_deps, get_deps
 from bot.features import members
 from bot.features.community import community_chat_id
+from bot.features.sending import WELCOME, sending
 from bot.features.text import escape
 from handlers import faq
 from handlers.common import bot_link, reply
@@ -68,9 +69,10 @@ async def welcome(context: Context, chat_id: int, newcomer: User) -> None:
     deps = get_deps(context)
     text = welcome_text(deps, newcomer.first_name)
     try:
-        message = await context.bot.send_message(
-            chat_id, text, reply_markup=welcome_markup(deps, context)
-        )
+        with sending(WELCOME):
+            message = await context.bot.send_message(
+                chat_id, text, reply_markup=welcome_markup(deps, context)
+            )
     except TelegramError as exc:
         log.warning("Could not welcome a newcomer in chat %s: %s", chat_id, type(exc).__name__)
         return

@@ -34,6 +34,7 @@ from bot.deps import Context, Deps, app_deps, get_deps
 from bot.features import subscriptions as subs
 from bot.features.content import Content
 from bot.features.delivery import JOB_NAME, Policy, deliver_due, recover_interrupted
+from bot.features.sending import TIP, sending
 from bot.features.text import escape, fits_callback
 from bot.features.tips import Tip, tip_of_day
 from bot.storage.models import Subscription
@@ -743,15 +744,17 @@ async def delivery_job(context: Context) -> None:
             composed[tip.id, language] = tip_message(local, local.tip(tip.id) or tip, username)
         return composed[tip.id, language]
 
-    report = await deliver_due(
-        transaction=deps.transaction,
-        clock=deps.clock,
-        bot=context.bot,
-        tips=content.tips,
-        compose=compose,
-        policy=policy_of(deps),
-        keep_going=lambda: context.application.running,
-    )
+    with sending(TIP):
+        report = await deliver_due(
+            transaction=deps.transaction,
+            clock=deps.clock,
+            bot=context.bot,
+            tips=content.tips,
+            compose=compose,
+            policy=policy_of(deps),
+            keep_going=lambda: context.application.running,
+        )
+    deps.metrics.count_tips(report.counts)
     if report.counts:
         log.info("Daily tips: %s", report.counts)
 

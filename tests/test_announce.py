@@ -107,7 +107,11 @@ async def test_bad_when_gets_a_hint_and_the_flow_waits(app: AnyApp, api: FakeBot
     await driver.send("/announce")
     await driver.process(formatted_message(app, "Friday meet-up", BOLD))
     for phrase, reason in [
-        ("whenever", "Please add a time of day"),
+        ("whenever", "couldn't read that as a time"),
+        ("tomorrow", "Please add a time of day, like <code>tomorrow 9:00</code>"),
+        ("in 90", "<code>in 90 minutes</code>"),
+        ("every funday 9:00", "I don't know the day “funday”"),
+        ("every other friday 19:00 from <b>x", "I couldn't read “&lt;b&gt;x” as a start date"),
         ("yesterday 9:00", "already passed"),
         ("01/02/2027 10:00", "could be read two ways"),
         ("* * * * *", "more than once an hour"),
@@ -303,9 +307,11 @@ async def test_a_draft_left_alone_times_out(app: AnyApp, api: FakeBotAPI) -> Non
 
 def test_the_group_limit_of_20_messages_a_minute_is_configured(settings: Any) -> None:
     from bot.app import build_application
+    from bot.runtime.metrics import MeteredLimiter
 
-    limiter = build_application(settings, FakeBotAPI()).bot.rate_limiter
-    assert limiter is not None
+    metered = build_application(settings, FakeBotAPI()).bot.rate_limiter
+    assert isinstance(metered, MeteredLimiter)  # counts for /metrics, around PTB's limiter
+    limiter = metered.inner
     assert (limiter._group_max_rate, limiter._group_time_period) == (20, 60)  # type: ignore[attr-defined]
 
 

@@ -35,7 +35,7 @@ def test_posts_file_problems_are_named(tmp_path: Path) -> None:
     assert "post 'weekly': duplicate id" in problems
     assert "post 'weekly': text:" in problems
     assert "must repeat, like 'every monday 10:00'" in problems
-    assert "post 'odd': when 'every funday 9:00': when_unknown" in problems
+    assert "post 'odd': when 'every funday 9:00': when_day_unknown" in problems
 
 
 def test_without_a_posts_file_there_are_no_posts(tmp_path: Path) -> None:

@@ -12,6 +12,12 @@ from bot.features.safety import mentions_crisis
 from tests.conftest import CONTENT_DIR
 
 SPANISH = [
+    ("¿está aprobado en España?", "approval"),
+    ("cuánto cuesta en México", "cost"),
+    ("es más barato en el extranjero", "cost"),
+    ("me duele todo el cuerpo", "what-is-fibromyalgia"),
+    ("no puedo concentrarme", "what-is-fibromyalgia"),
+    ("me puede empeorar", "risks"),
     ("cuánto cuesta", "cost"),
     ("cuanto cuesta", "cost"),
     ("cuanto cuesta el tratamiento", "cost"),
@@ -70,6 +76,11 @@ SPANISH = [
 ]
 
 PORTUGUESE = [
+    ("é aprovado na Espanha?", "approval"),
+    ("quanto custa no México", "cost"),
+    ("mais barato no exterior", "cost"),
+    ("dói tudo", "what-is-fibromyalgia"),
+    ("pode piorar", "risks"),
     ("quanto custa", "cost"),
     ("quanto custa o tratamento", "cost"),
     ("preço das células-tronco", "cost"),

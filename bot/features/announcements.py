@@ -29,8 +29,9 @@ from bot.config import Settings
 from bot.deps import Context, Deps, app_deps
 from bot.features.community import community_chat_id, follow_migration
 from bot.features.content import Content, Post
+from bot.features.sending import ADMIN_NOTE, ANNOUNCEMENT, sending
 from bot.features.text import escape
-from bot.features.when import When, cron_trigger, parse_when
+from bot.features.when import When, cron_trigger, parse_when, show
 from bot.storage.models import Announcement, PostState, ScheduleChange
 
 log = logging.getLogger(__name__)
@@ -63,8 +64,7 @@ def post_job_name(post_id: str) -> str:
 
 def show_time(moment: datetime, zone: ZoneInfo) -> str:
     """A time as admins read it, in the community zone: ``Tue 1 Dec 2026, 18:00``."""
-    local = moment.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+    return show(moment, zone)
 
 
 def occurrence(now: datetime) -> datetime:
@@ -352,16 +352,19 @@ async def announcement_job(context: Context) -> None:
     """JobQueue callback: post announcement ``job.data`` if it is still due."""
     job = context.job
     if job is not None and isinstance(job.data, int):
-        await deliver_announcement(
-            context.application, job.data, app_deps(context.application).clock()
-        )
+        with sending(ANNOUNCEMENT):
+            await deliver_announcement(
+                context.application, job.data, app_deps(context.application).clock()
+            )
 
 
 async def post_job(context: Context) -> None:
     """JobQueue callback: post content post ``job.data`` unless paused or already posted."""
     job = context.job
     if job is not None and isinstance(job.data, str):
-        await deliver_post(context.application, job.data, app_deps(context.application).clock())
+        with sending(ANNOUNCEMENT):
+            now = app_deps(context.application).clock()
+            await deliver_post(context.application, job.data, now)
 
 
 # --- Delivery ------------------------------------------------------------------------------
@@ -470,7 +473,8 @@ async def tell_admins(bot: Bot, deps: Deps, text: str, also: int | None = None) 
         people.add(also)
     for person in sorted(people):
         try:
-            await bot.send_message(person, text)
+            with sending(ADMIN_NOTE):
+                await bot.send_message(person, text)
         except TelegramError as exc:
             log.warning("Could not tell admin %s: %s", person, type(exc).__name__)
 

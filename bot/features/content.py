@@ -215,7 +215,18 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     # Announcements and recurring posts (handlers/announce.py, bot/features/announcements.py).
     "when_forms": frozenset(),
     "when_unknown": frozenset(),
-    "when_no_time": frozenset(),
+    "when_no_time": frozenset({"example"}),
+    "when_no_day": frozenset({"time"}),
+    "when_bare_hour": frozenset({"hour"}),
+    "when_day_unknown": frozenset({"word"}),
+    "when_span_unit": frozenset({"number"}),
+    "when_span_and_time": frozenset({"span"}),
+    "when_span_long": frozenset(),
+    "when_biweekly": frozenset(),
+    "when_step_no_day": frozenset({"step"}),
+    "when_step_unit": frozenset(),
+    "when_step_range": frozenset(),
+    "when_start_unknown": frozenset({"start"}),
     "when_ambiguous": frozenset(),
     "when_bad_cron": frozenset(),
     "when_too_often": frozenset(),
@@ -241,7 +252,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "scheduled_empty": frozenset(),
     "scheduled_footer": frozenset(),
     "manage_usage": frozenset(),
-    "when_past": frozenset({"zone"}),
+    "when_past": frozenset({"zone", "when"}),
     "announce_too_long": frozenset({"length"}),
     "announce_preview": frozenset(),
     "announce_ask_pin": frozenset({"when"}),
@@ -300,6 +311,8 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "stats_chart_left": frozenset(),
     "stats_chart_faq": frozenset(),
     "stats_chart_caption": frozenset(),
+    "doctor_private_only": frozenset(),
+    "doctor_header": frozenset(),
     # Daily tips
     "tips_ask_time": frozenset(),
     "tips_ask_zone": frozenset({"time"}),
@@ -474,6 +487,11 @@ def check_posts(posts_file: PostsFile, path: str) -> list[str]:
             problems.append(
                 f"{path}: post {post.id!r}: when {post.when!r} must repeat,"
                 " like 'every monday 10:00'"
+            )
+        elif when.floating:  # read again at every start, it would count from a new week
+            problems.append(
+                f"{path}: post {post.id!r}: when {post.when!r} needs a start date,"
+                " like 'every 2 weeks on monday 10:00 from 2026-12-07'"
             )
     return problems
 

@@ -55,7 +55,9 @@ async def error_handler(update: object, context: Context) -> None:
     """Log the error with the update's ids; expected Telegram events are warnings."""
     error = context.error
     ids = update_ids(update)
-    if is_expected(error):
+    expected = is_expected(error)
+    get_deps(context).metrics.count_error(expected=expected)
+    if expected:
         # Expected events: the member blocked the bot, flood control, a network hiccup,
         # a group turned supergroup. The feature that sent the message deals with them.
         log.warning("Telegram said %s: %s (%s)", type(error).__name__, error, ids)

@@ -24,6 +24,24 @@ BOT_USERNAME = "FibroHelperBot"
 ADMIN_ID = 1000
 GROUP_ID = -1001234567890
 
+# What getChatMember answers for the bot in a group: an administrator with these rights.
+BOT_ADMIN_RIGHTS = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": False,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": False,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+    "can_pin_messages": True,
+    "can_manage_topics": True,
+}
+
 
 @dataclass
 class ApiCall:
@@ -69,6 +87,10 @@ class FakeBotAPI(BaseRequest):
     messages: dict[tuple[int, int], StoredMessage] = field(default_factory=dict)
     on_call: Callable[[ApiCall], None] | None = None
     admins: set[int] = field(default_factory=lambda: {ADMIN_ID})
+    # The bot's membership in groups (getChatMember of the bot): status and rights.
+    bot_member: dict[str, Any] = field(
+        default_factory=lambda: {"status": "administrator", **BOT_ADMIN_RIGHTS}
+    )
     _responders: dict[str, list[Responder]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -218,6 +240,18 @@ class FakeBotAPI(BaseRequest):
 
     def _api_getMyCommands(self, _params: dict[str, Any]) -> list[Any]:  # noqa: N802
         return []
+
+    def _api_getWebhookInfo(self, _params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+
+    def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        user_id = int(params["user_id"])
+        if user_id == BOT_ID:
+            return {"user": self._api_getMe({}), **self.bot_member}
+        person = {"id": user_id, "is_bot": False, "first_name": "Member"}
+        if user_id in self.admins:
+            return {"user": person, "status": "creator", "is_anonymous": False}
+        return {"user": person, "status": "member"}
 
 
 def _uploads(request_data: RequestData | None) -> dict[str, bytes]:

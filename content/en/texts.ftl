@@ -55,10 +55,21 @@ button_read_more = 📖 Read the full answer in private
 button_emergency = 🆘 Find a helpline
 
 ## Announcements (admins only)
-when_forms = You can write: <code>now</code>, <code>2026-12-01 18:00</code>, <code>tomorrow 9:00</code>, <code>in 2 hours</code>, <code>every day 9:00</code>, <code>every monday 18:00</code>, <code>first day of the month 10:00</code>, or a cron line such as <code>0 9 * * mon</code>.
+when_forms = You can write: <code>now</code>, <code>2026-12-01 18:00</code>, <code>tomorrow 9:00</code>, <code>in 2 hours</code>, <code>every day 9:00</code>, <code>every monday 18:00</code>, <code>first day of the month 10:00</code>, or a cron line such as <code>0 9 * * mon</code>. Also <code>in 1h30m</code>, <code>every other friday 19:00</code> and <code>every 2 weeks on monday 18:00</code>.
 when_unknown = I couldn't read that as a time.
-when_no_time = Please add a time of day, like <code>tomorrow 9:00</code>.
-when_past = That time has already passed (times are in { $zone }).
+when_no_time = Please add a time of day, like <code>{ $example }</code>.
+when_no_day = On which day? For example <code>today { $time }</code>, <code>tomorrow { $time }</code> or <code>every day { $time }</code>.
+when_bare_hour = Please write the time with its minutes, like <code>{ $hour }:00</code>, or with am or pm, so I don't guess between morning and evening.
+when_past = I read that as { $when }, which has already passed (times are in { $zone }).
+when_day_unknown = I don't know the day “{ $word }”. Please write monday to sunday, or mon, tue, wed, thu, fri, sat, sun.
+when_span_unit = Please add a unit of time, like <code>in { $number } minutes</code> or <code>in { $number } hours</code> (days and weeks work too).
+when_span_and_time = Please give either a time from now, like <code>in { $span }</code>, or a day and a time, like <code>tomorrow 10:00</code>, not both.
+when_span_long = That is far ahead. Please give the date instead, like <code>1 June 18:00</code>.
+when_biweekly = “Biweekly” can mean twice a week or every two weeks. Please write <code>every 2 weeks on monday 18:00</code> or <code>every monday and thursday 18:00</code>.
+when_step_no_day = On which day of the week? For example <code>every { $step } weeks on monday 18:00</code>.
+when_step_unit = Repeats go by days or weeks, at a time of day: <code>every 2 days 9:00</code>, <code>every 2 weeks on monday 18:00</code>, or for a monthly post <code>first day of the month 10:00</code>.
+when_step_range = Please choose a repeat from every week to every 52 weeks.
+when_start_unknown = I couldn't read “{ $start }” as a start date. Please write it like <code>from 4 december</code> or <code>from friday</code>.
 when_ambiguous = That date could be read two ways (day/month or month/day). Please write it like <code>2026-12-01 18:00</code> or <code>1 December 18:00</code>.
 when_bad_cron = That cron line isn't valid, or it never happens. It has five parts: minute, hour, day, month and weekday, like <code>0 9 * * mon</code>.
 when_too_often = That would post more than once an hour. Please choose a calmer repeat.
@@ -168,6 +179,9 @@ stats_chart_joined = Joined
 stats_chart_left = Left
 stats_chart_faq = FAQ answers read
 stats_chart_caption = 📊 The last 30 days
+# /doctor: the set-up check (`fibrobot doctor` prints the same lines).
+doctor_private_only = 🩺 Please send /doctor to me in a private chat: the report is for admins.
+doctor_header = 🩺 <b>Set-up check</b> (✓ fine, ✗ to look at)
 
 ## Daily tips (/subscribe, /tip, /settings, /unsubscribe)
 tips_ask_time =

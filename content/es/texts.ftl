@@ -40,10 +40,21 @@ button_read_more = 📖 Leer la respuesta completa en privado
 button_emergency = 🆘 Buscar una línea de ayuda
 
 ## Anuncios (solo administración)
-when_forms = Puedes escribir: <code>now</code>, <code>2026-12-01 18:00</code>, <code>tomorrow 9:00</code>, <code>in 2 hours</code>, <code>every day 9:00</code>, <code>every monday 18:00</code>, <code>first day of the month 10:00</code>, o una línea cron como <code>0 9 * * mon</code>.
+when_forms = Puedes escribir: <code>now</code>, <code>2026-12-01 18:00</code>, <code>tomorrow 9:00</code>, <code>in 2 hours</code>, <code>every day 9:00</code>, <code>every monday 18:00</code>, <code>first day of the month 10:00</code>, o una línea cron como <code>0 9 * * mon</code>. También <code>in 1h30m</code>, <code>every other friday 19:00</code> y <code>every 2 weeks on monday 18:00</code>.
 when_unknown = No pude leer eso como una fecha y hora.
-when_no_time = Añade una hora del día, por ejemplo <code>tomorrow 9:00</code>.
-when_past = Esa hora ya pasó (las horas están en { $zone }).
+when_no_time = Añade una hora del día, por ejemplo <code>{ $example }</code>.
+when_no_day = ¿Qué día? Por ejemplo <code>today { $time }</code>, <code>tomorrow { $time }</code> o <code>every day { $time }</code>.
+when_bare_hour = Escribe la hora con sus minutos, como <code>{ $hour }:00</code>, o con am o pm, para que no tenga que adivinar entre mañana y tarde.
+when_past = Lo entendí como { $when }, y esa hora ya pasó (las horas están en { $zone }).
+when_day_unknown = No conozco el día “{ $word }”. Escribe un día de monday a sunday, o mon, tue, wed, thu, fri, sat, sun.
+when_span_unit = Añade una unidad de tiempo, como <code>in { $number } minutes</code> o <code>in { $number } hours</code> (también días y semanas).
+when_span_and_time = Indica un tiempo desde ahora, como <code>in { $span }</code>, o un día y una hora, como <code>tomorrow 10:00</code>, pero no las dos cosas.
+when_span_long = Eso queda muy lejos. Indica mejor la fecha, como <code>1 June 18:00</code>.
+when_biweekly = “Biweekly” puede significar dos veces por semana o cada dos semanas. Escribe <code>every 2 weeks on monday 18:00</code> o <code>every monday and thursday 18:00</code>.
+when_step_no_day = ¿Qué día de la semana? Por ejemplo <code>every { $step } weeks on monday 18:00</code>.
+when_step_unit = Las repeticiones van por días o semanas, a una hora del día: <code>every 2 days 9:00</code>, <code>every 2 weeks on monday 18:00</code>, o para una publicación mensual <code>first day of the month 10:00</code>.
+when_step_range = Elige una repetición entre cada semana y cada 52 semanas.
+when_start_unknown = No pude leer “{ $start }” como fecha de inicio. Escríbela así: <code>from 4 december</code> o <code>from friday</code>.
 when_ambiguous = Esa fecha se puede leer de dos maneras (día/mes o mes/día). Escríbela así: <code>2026-12-01 18:00</code> o <code>1 December 18:00</code>.
 when_bad_cron = Esa línea cron no es válida, o nunca ocurre. Tiene cinco partes: minuto, hora, día, mes y día de la semana, por ejemplo <code>0 9 * * mon</code>.
 when_too_often = Eso publicaría más de una vez por hora. Elige una repetición más tranquila.
@@ -153,6 +164,8 @@ stats_chart_joined = Entradas
 stats_chart_left = Salidas
 stats_chart_faq = Respuestas leídas
 stats_chart_caption = 📊 Los últimos 30 días
+doctor_private_only = 🩺 Envíame /doctor en un chat privado: el informe es para la administración.
+doctor_header = 🩺 <b>Revisión de la configuración</b> (✓ bien, ✗ para revisar)
 
 ## Consejos diarios (/subscribe, /tip, /settings, /unsubscribe)
 tips_ask_time =

@@ -40,10 +40,21 @@ button_read_more = 📖 Ler a resposta completa no privado
 button_emergency = 🆘 Encontrar uma linha de apoio
 
 ## Anúncios (só administração)
-when_forms = Você pode escrever: <code>now</code>, <code>2026-12-01 18:00</code>, <code>tomorrow 9:00</code>, <code>in 2 hours</code>, <code>every day 9:00</code>, <code>every monday 18:00</code>, <code>first day of the month 10:00</code>, ou uma linha cron como <code>0 9 * * mon</code>.
+when_forms = Você pode escrever: <code>now</code>, <code>2026-12-01 18:00</code>, <code>tomorrow 9:00</code>, <code>in 2 hours</code>, <code>every day 9:00</code>, <code>every monday 18:00</code>, <code>first day of the month 10:00</code>, ou uma linha cron como <code>0 9 * * mon</code>. Também <code>in 1h30m</code>, <code>every other friday 19:00</code> e <code>every 2 weeks on monday 18:00</code>.
 when_unknown = Não consegui ler isso como data e hora.
-when_no_time = Acrescente uma hora do dia, por exemplo <code>tomorrow 9:00</code>.
-when_past = Esse horário já passou (os horários estão em { $zone }).
+when_no_time = Acrescente uma hora do dia, por exemplo <code>{ $example }</code>.
+when_no_day = Em que dia? Por exemplo <code>today { $time }</code>, <code>tomorrow { $time }</code> ou <code>every day { $time }</code>.
+when_bare_hour = Escreva o horário com os minutos, como <code>{ $hour }:00</code>, ou com am ou pm, para eu não ter que adivinhar entre manhã e noite.
+when_past = Entendi como { $when }, e esse horário já passou (os horários estão em { $zone }).
+when_day_unknown = Não conheço o dia “{ $word }”. Escreva de monday a sunday, ou mon, tue, wed, thu, fri, sat, sun.
+when_span_unit = Acrescente uma unidade de tempo, como <code>in { $number } minutes</code> ou <code>in { $number } hours</code> (dias e semanas também funcionam).
+when_span_and_time = Informe um tempo a partir de agora, como <code>in { $span }</code>, ou um dia e um horário, como <code>tomorrow 10:00</code>, mas não os dois.
+when_span_long = Isso está muito longe. Informe a data, como <code>1 June 18:00</code>.
+when_biweekly = “Biweekly” pode querer dizer duas vezes por semana ou a cada duas semanas. Escreva <code>every 2 weeks on monday 18:00</code> ou <code>every monday and thursday 18:00</code>.
+when_step_no_day = Em que dia da semana? Por exemplo <code>every { $step } weeks on monday 18:00</code>.
+when_step_unit = As repetições vão por dias ou semanas, num horário do dia: <code>every 2 days 9:00</code>, <code>every 2 weeks on monday 18:00</code>, ou para uma publicação mensal <code>first day of the month 10:00</code>.
+when_step_range = Escolha uma repetição entre toda semana e a cada 52 semanas.
+when_start_unknown = Não consegui ler “{ $start }” como data de início. Escreva assim: <code>from 4 december</code> ou <code>from friday</code>.
 when_ambiguous = Essa data pode ser lida de dois jeitos (dia/mês ou mês/dia). Escreva assim: <code>2026-12-01 18:00</code> ou <code>1 December 18:00</code>.
 when_bad_cron = Essa linha cron não é válida, ou nunca acontece. Ela tem cinco partes: minuto, hora, dia, mês e dia da semana, por exemplo <code>0 9 * * mon</code>.
 when_too_often = Isso publicaria mais de uma vez por hora. Escolha uma repetição mais tranquila.
@@ -153,6 +164,8 @@ stats_chart_joined = Entradas
 stats_chart_left = Saídas
 stats_chart_faq = Respostas lidas
 stats_chart_caption = 📊 Os últimos 30 dias
+doctor_private_only = 🩺 Me envie /doctor num chat privado: o relatório é para a administração.
+doctor_header = 🩺 <b>Verificação da configuração</b> (✓ tudo bem, ✗ para conferir)
 
 ## Dicas diárias (/subscribe, /tip, /settings, /unsubscribe)
 tips_ask_time =

@@ -126,6 +126,10 @@ class CompatProxy:
         self.users: dict[int, dict[str, Any]] = {}
         self.admin_ids: set[int] = set()
         self.bot_user: dict[str, Any] | None = None
+        # The bot's membership in every registered group (getChatMember of the bot, GAP 6);
+        # tests make it a plain member, or take rights away, for the doctor.
+        self.bot_member: dict[str, Any] = {"status": "administrator", **ADMIN_RIGHTS}
+        self.webhook_url = ""  # set by setWebhook, for getWebhookInfo (GAP 8)
         self._cond = threading.Condition()
         self._pending: dict[str, list[dict[str, Any]]] = {}  # token -> updates not confirmed
         self._next_update_id = 1
@@ -306,8 +310,8 @@ class CompatProxy:
             return result
         if method in TRUE_METHODS:
             return self._ok(True)  # GAP 5: see TRUE_METHODS
-        if method in ("deleteMessage", "setWebhook"):
-            return self._forward(token, method, params)  # the emulator does these right
+        if method == "deleteMessage":
+            return self._forward(token, method, params)  # the emulator does this right
         # Anything else would get the emulator's HTTP 500; say clearly what is missing
         # so the bot logs it and the e2e "no error logged" check points here.
         return 400, {
@@ -329,7 +333,37 @@ class CompatProxy:
     def _m_getUpdates(self, token: str, method: str, params: dict[str, Any]) -> Result:
         return self._get_updates(token, params)  # GAP 3, below
 
+    def _m_setWebhook(self, token: str, method: str, params: dict[str, Any]) -> Result:
+        status, answer = self._forward(token, method, params)
+        if answer.get("ok"):
+            self.webhook_url = str(params.get("url", ""))  # GAP 8: for getWebhookInfo
+        return status, answer
+
+    def _m_getWebhookInfo(self, token: str, method: str, params: dict[str, Any]) -> Result:
+        # GAP 8: not emulated (HTTP 500). Answer what Telegram would: the URL set with
+        # setWebhook (empty after deleteWebhook) and the updates waiting for the bot.
+        with self._poll_lock:
+            self._drain(token)
+            waiting = len(self._pending.get(token, []))
+        return self._ok(
+            {
+                "url": self.webhook_url,
+                "has_custom_certificate": False,
+                "pending_update_count": waiting,
+            }
+        )
+
+    def _m_getChat(self, token: str, method: str, params: dict[str, Any]) -> Result:
+        # GAP 9: not emulated (HTTP 500). Registered chats and users are answered with the
+        # fields PTB's ChatFullInfo requires; any other chat is "chat not found", as
+        # Telegram says for a wrong id or a group the bot is not in.
+        chat_id = int(params["chat_id"])
+        if chat_id not in self.chats and chat_id not in self.users:
+            return _bad_request("chat not found")
+        return self._ok({**self._chat(chat_id), "accent_color_id": 0, "max_reaction_count": 11})
+
     def _m_deleteWebhook(self, token: str, method: str, params: dict[str, Any]) -> Result:
+        self.webhook_url = ""  # GAP 8
         status, answer = self._forward(token, method, params)
         if answer.get("ok") and params.get("drop_pending_updates") in ("true", "True"):
             # GAP 3b: the emulator ignores drop_pending_updates.
@@ -404,10 +438,13 @@ class CompatProxy:
         return self._ok(admins)
 
     def _m_getChatMember(self, token: str, method: str, params: dict[str, Any]) -> Result:
-        # GAP 6: not emulated (HTTP 500). Registered admins and the bot are
-        # administrators, registered users members, anyone else has left.
+        # GAP 6: not emulated (HTTP 500). Registered admins are administrators, the bot
+        # is what `bot_member` says (an administrator by default), registered users
+        # members, anyone else has left.
         uid = int(params["user_id"])
-        if uid in self.admin_ids or (self.bot_user and uid == self.bot_user["id"]):
+        if self.bot_user and uid == self.bot_user["id"]:
+            return self._ok({"user": self._user(uid), **self.bot_member})
+        if uid in self.admin_ids:
             return self._ok({"status": "administrator", "user": self._user(uid), **ADMIN_RIGHTS})
         return self._ok(
             {"status": "member" if uid in self.users else "left", "user": self._user(uid)}

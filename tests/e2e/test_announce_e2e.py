@@ -93,7 +93,8 @@ def test_a_bad_time_gets_a_hint_and_the_admin_can_cancel(admin: ChatClient) -> N
     assert opening("announce_ask_text") in admin.ask("/announce").text
     admin.send("Yoga at the park")
     admin.wait_for_reply(lambda m: bool(m.buttons))
-    hint = admin.ask("whenever suits")
+    assert opening("when_unknown") in admin.ask("whenever suits").text
+    hint = admin.ask("tomorrow")
     assert opening("when_no_time") in hint.text
     assert "tomorrow 9:00" in hint.text
     admin.press(label("button_cancel"))
