@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from telegram import Update
 from telegram.ext import AIORateLimiter
@@ -13,6 +14,7 @@ from telegram.ext import AIORateLimiter
 from bot.app import AnyApp, build_application, start_offline, stop_offline
 from bot.config import Settings
 from bot.deps import app_deps
+from bot.features.content import ContentError
 from bot.runtime.fakeapi import GROUP_ID, FakeBotAPI
 from bot.storage.models import Member, Subscription
 from handlers.subscribe import delivery_job
@@ -267,3 +269,13 @@ async def test_dates_in_the_tips_settings_read_in_spanish(
     done = only(await ana.press(asked, "7 días"))
     assert "en pausa hasta el lunes, 9 de junio" in done.text
     assert texts(await ana.send("/settings"))[0].count("lunes, 9 de junio") == 1
+
+
+async def test_a_community_language_without_a_folder_stops_the_bot_with_the_reason(
+    settings: Settings, api: FakeBotAPI
+) -> None:
+    with pytest.raises(ContentError) as caught:
+        build_application(settings.model_copy(update={"community_language": "fr"}), api)
+    assert caught.value.problems == [
+        "COMMUNITY_LANGUAGE=fr: no such content folder (shipped: en, es, pt)"
+    ]
