@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlparse
@@ -45,11 +45,16 @@ class Settings(BaseSettings):
     # --- Community: blog feed and welcome
     feed_url: str | None = None
     feed_poll_minutes: int = Field(default=30, ge=1, le=1440)
+    # Tests only: poll every this many seconds instead (the e2e cadence test cannot wait minutes).
+    feed_poll_seconds: float | None = Field(default=None, gt=0, le=3600)
     feed_message_thread_id: int | None = None
     feed_digest: bool = False
     feed_digest_time: time = time(18, 0)
     feed_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
     welcome_delete_minutes: int = Field(default=0, ge=0, le=2880)
+    # --- /ask: members write to the admins privately
+    admin_chat_id: int | None = None
+    ask_limit_per_hour: int = Field(default=5, ge=1, le=100)
     # Daily tips
     tips_missed_grace_hours: float = Field(default=3.0, ge=0, le=24)
     tips_rate_limit: float = Field(default=30.0, gt=0, le=10_000)
@@ -98,7 +103,7 @@ class Settings(BaseSettings):
             raise ValueError("must be the http(s) address of an RSS or Atom feed")
         return str(value).strip()
 
-    @field_validator("feed_message_thread_id", mode="before")
+    @field_validator("feed_message_thread_id", "feed_poll_seconds", "admin_chat_id", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -136,6 +141,13 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """The community time zone."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def feed_poll_interval(self) -> timedelta:
+        """How often the blog feed is read: FEED_POLL_SECONDS (tests) or FEED_POLL_MINUTES."""
+        if self.feed_poll_seconds is not None:
+            return timedelta(seconds=self.feed_poll_seconds)
+        return timedelta(minutes=self.feed_poll_minutes)
 
     @property
     def token(self) -> str | None:

@@ -54,6 +54,9 @@ class Deps:
     # None means "no choice, follow Telegram". Filled by handlers.tracking, kept current by
     # /language and /forget.
     chosen_languages: dict[int, str | None] = field(default_factory=dict)
+    # The language Telegram last reported for each member, in memory only (never stored):
+    # for messages to a member that no update of theirs carries (an admin's /ask answer).
+    telegram_languages: dict[int, str] = field(default_factory=dict)
 
     def content_in(self, language: str | None) -> Content:
         """The content in ``language``; the community's when it is not shipped or None."""
@@ -67,8 +70,22 @@ class Deps:
             return self.content_in(chosen).language
         codes = self.catalog.codes if self.catalog is not None else (self.content.language,)
         if user is not None and (telegram := language_of(user.language_code, codes)):
+            self.telegram_languages[user.id] = telegram
             return telegram
         return self.content.language
+
+    def content_of_member(self, member_id: int) -> Content:
+        """The content in a member's language when no update of theirs is at hand."""
+        if (chosen := self.chosen_languages.get(member_id)) is not None:
+            return self.content_in(chosen)
+        return self.content_in(self.telegram_languages.get(member_id))
+
+    def crisis_words(self) -> tuple[str, ...]:
+        """The crisis words of every shipped language: someone in crisis may use any of them."""
+        if self.catalog is None:
+            return self.content.emergency.crisis_words
+        languages = self.catalog.languages.values()
+        return tuple(dict.fromkeys(w for c in languages for w in c.emergency.crisis_words))
 
     def content_for(self, update: object) -> Content:
         """The content in the language of the member behind an update.

@@ -10,10 +10,13 @@ from bot.deps import Deps
 from bot.features.admins import refresh_on_member_change
 from handlers import (
     announce,
+    announce_edit,
+    ask,
     doctor,
     faq,
     feed,
     help,
+    inline,
     language,
     links,
     members,
@@ -42,14 +45,21 @@ def register_all(application: AnyApp, deps: Deps) -> None:
     help.register(application)
     faq.register(application, deps)
     links.register(application)
+    inline.register(application)
     language.register(application)
     setup.register(application)
     announce.register(application, deps)
+    announce_edit.register(application)
     feed.register(application, deps)
+    # After announce, whose flow may run in the admins' chat too: /ask's admin side.
+    ask.register(application, deps)
     # After faq: its "faq-<topic>" deep links are checked before the welcome's plain "faq".
     members.register(application, deps)
     stats.register(application)
     doctor.register(application)
+    # A member writing to the admins: their messages go there, not to the tips' typed
+    # answers or the FAQ below.
+    ask.register_member_messages(application)
     # Daily tips, then /mydata and /forget (which use the tips' open questions).
     subscribe.register(application, deps)
     privacy.register(application, deps)

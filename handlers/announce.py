@@ -32,6 +32,9 @@ from bot.storage.models import Announcement, PostState
 from handlers.common import is_private, reply
 
 TEXT, WHEN, PIN, TOPIC, CONFIRM = range(5)
+EDIT_CHOOSE, EDIT_CONTENT, EDIT_TIME = range(5, 8)
+EDIT_CB = "annedit:"
+MEDIA = filters.PHOTO | filters.VIDEO | filters.Document.ALL
 CB = "ann:"
 TIMEOUT_SECONDS = 15 * 60
 TOPIC_LINK = re.compile(r"^(?:https?://)?t\.me/(?:c/)?\w+/(\d+)(?:/\d+)?/?$")
@@ -45,6 +48,7 @@ class Draft:
     """An announcement being put together, step by step."""
 
     text_html: str = ""
+    media: ann.Media | None = None
     when: When | None = None
     when_text: str = ""
     pin: bool = False
@@ -147,6 +151,38 @@ async def got_text(update: Update, context: Context) -> int:
     message = cast(Message, update.effective_message)
     put_draft(update, context, replace(get_draft(update, context), text_html=message.text_html))
     await message.reply_text(message.text_html)
+    prompt = f"{deps.content.text('announce_preview')}\n\n{deps.content.text('when_forms')}"
+    await reply(update, prompt, buttons(deps.content, ("button_now", "now")))
+    return WHEN
+
+
+def media_in(message: Message) -> ann.Media | None:
+    """The photo (largest size), document or video of a message, by file_id."""
+    if message.photo:
+        return ann.Media("photo", message.photo[-1].file_id)
+    if message.video:
+        return ann.Media("video", message.video.file_id)
+    if message.document:
+        return ann.Media("document", message.document.file_id)
+    return None
+
+
+async def show_preview(
+    update: Update, context: Context, text_html: str, media: ann.Media | None
+) -> None:
+    """Send the admin the post exactly as the group will get it (caption limit included)."""
+    chat_id = cast(Message, update.effective_message).chat_id
+    await ann.send_post(context.bot, chat_id, text_html, None, media)
+
+
+async def got_media(update: Update, context: Context) -> int:
+    """A photo, document or video with its caption: keep both, show a preview, ask when."""
+    deps = get_deps(context)
+    message = cast(Message, update.effective_message)
+    text_html = message.caption_html or ""
+    draft = replace(get_draft(update, context), text_html=text_html, media=media_in(message))
+    put_draft(update, context, draft)
+    await show_preview(update, context, text_html, draft.media)
     prompt = f"{deps.content.text('announce_preview')}\n\n{deps.content.text('when_forms')}"
     await reply(update, prompt, buttons(deps.content, ("button_now", "now")))
     return WHEN
@@ -262,7 +298,9 @@ def user_id(update: Update) -> int | None:
 async def store_and_schedule(context: Context, deps: Deps, draft: Draft, who: int | None) -> str:
     """Store the draft; post it at once or schedule it; the admin's confirmation text."""
     now, when = deps.clock(), draft.when or When("now")
-    chosen = ann.Draft(draft.text_html, when, draft.when_text, draft.pin, draft.thread_id)
+    chosen = ann.Draft(
+        draft.text_html, when, draft.when_text, draft.pin, draft.thread_id, draft.media
+    )
     async with deps.transaction() as session:
         chat_id = await ann.community_chat_id(session, deps.settings)
         if chat_id is None:
@@ -322,8 +360,13 @@ def announcement_line(deps: Deps, row: Announcement, now: datetime) -> str:
         when=escape(when),
         next=next_label(deps, row, now),
         flags=flags,
-        preview=ann.preview(row.text_html),
+        preview=media_mark(row) + ann.preview(row.text_html),
     )
+
+
+def media_mark(row: Announcement) -> str:
+    """``[photo] `` before a post's glimpse in /scheduled when it carries media."""
+    return f"[{row.media_kind}] " if row.media_kind else ""
 
 
 def flag_text(content: Content, *, paused: bool, pinned: bool) -> str:
@@ -494,6 +537,7 @@ def conversation() -> ConversationHandler[Any]:
             states={
                 TEXT: [
                     MessageHandler(typed, got_text),
+                    MessageHandler(MEDIA, got_media),
                     MessageHandler(~filters.COMMAND, not_text),
                 ],
                 WHEN: [

@@ -15,6 +15,7 @@ from bot.features.content import Content, FaqEntry
 from bot.features.safety import mentions_crisis
 from bot.features.text import MESSAGE_LIMIT, escape
 from bot.storage.models import FaqUsage
+from handlers.ask import with_ask_button
 from handlers.common import bot_link, disclaimer, is_private, reply
 from handlers.links import crisis_message
 
@@ -153,7 +154,7 @@ async def answer_query(
     deps = get_deps(context)
     content = deps.content_for(update)
     # Crisis words of every language: someone in crisis may write in any of them.
-    if mentions_crisis(query, all_crisis_words(deps)):
+    if mentions_crisis(query, deps.crisis_words()):
         await reply(update, *crisis_message(content))
         return
     result = deps.matcher.match(query, content.language)
@@ -164,18 +165,12 @@ async def answer_query(
         await reply(update, text, choices_markup(content, result.candidates))
     elif pointer_when_unmatched:
         # "Hi" or "thanks" typed in private: a short pointer, not a list of topics.
-        await reply(update, content.text("faq_free_text_hint"))
+        hint = content.text("faq_free_text_hint")
+        await reply(update, hint, with_ask_button(update, context, None))
     else:
         _, markup = menu(content, 0)
-        await reply(update, content.text("faq_no_match", query=escape(query[:100])), markup)
-
-
-def all_crisis_words(deps: Deps) -> tuple[str, ...]:
-    """The crisis words of every shipped language."""
-    if deps.catalog is None:
-        return deps.content.emergency.crisis_words
-    languages = deps.catalog.languages.values()
-    return tuple(dict.fromkeys(w for c in languages for w in c.emergency.crisis_words))
+        text = content.text("faq_no_match", query=escape(query[:100]))
+        await reply(update, text, with_ask_button(update, context, markup))
 
 
 def shortcut(entry_id: str) -> Any:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.config import Settings
 from bot.deps import Context, Deps, app_deps
 from bot.features import announcements, feed
 from bot.features.community import community_chat_id
@@ -30,7 +31,7 @@ AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
 POLL_JOB = "feed-poll"
 DIGEST_JOB = "feed-digest"
-TICK = timedelta(minutes=1)  # how often the job looks whether the feed is due
+TICK = timedelta(minutes=1)  # how often the job looks whether the feed is due (at most)
 FIRST_TICK = timedelta(seconds=3)  # soon after start; the database says whether it is due
 
 
@@ -103,14 +104,30 @@ async def remember(deps: Deps, articles: list[Article], status: str) -> None:
 # --- Polling -------------------------------------------------------------------------------
 
 
-async def prepare(deps: Deps, url: str) -> tuple[int | None, str | None, str | None] | None:
+def tick(settings: Settings) -> timedelta:
+    """How often the poll job runs: every minute, or as often as the feed is read if sooner."""
+    return min(TICK, settings.feed_poll_interval)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A poll that is due: when it began, where to post, the validators to send."""
+
+    began: datetime
+    chat_id: int | None
+    etag: str | None
+    last_modified: str | None
+
+
+async def prepare(deps: Deps, url: str) -> Due | None:
     """The community chat and the feed's validators; None when the feed is not due yet."""
+    began = deps.clock()
     async with deps.transaction() as session:
         chat_id = await community_chat_id(session, deps.settings)
         state = await feed.feed_state(session, url)
-        if not feed.is_due(state, deps.clock()):
+        if not feed.is_due(state, began, tick(deps.settings)):
             return None
-        return chat_id, state.etag, state.last_modified
+        return Due(began, chat_id, state.etag, state.last_modified)
 
 
 async def fetch_articles(
@@ -120,15 +137,16 @@ async def fetch_articles(
     fetched = await feed.fetch(url, etag, modified, deps.settings.feed_timeout_seconds)
     if fetched.body is None:
         return fetched, None
-    return fetched, await asyncio.to_thread(feed.parse, fetched.body)
+    articles = await asyncio.to_thread(feed.parse, fetched.body, url, fetched.content_type)
+    return fetched, articles
 
 
-async def note_failure(deps: Deps, url: str, error: Exception) -> None:
+async def note_failure(deps: Deps, url: str, began: datetime, error: Exception) -> None:
     """Log a failed poll and push the next try further away."""
-    poll = timedelta(minutes=deps.settings.feed_poll_minutes)
+    poll = deps.settings.feed_poll_interval
     async with deps.transaction() as session:
         state = await feed.feed_state(session, url)
-        wait = feed.record_failure(state, deps.clock(), poll)
+        wait = feed.record_failure(state, began, poll)
         failures = state.failures
     log.warning(
         "The blog feed could not be read (%s); failure %d in a row, next try in %d min",
@@ -138,12 +156,12 @@ async def note_failure(deps: Deps, url: str, error: Exception) -> None:
     )
 
 
-async def note_success(deps: Deps, url: str, fetched: Fetched | None) -> None:
+async def note_success(deps: Deps, url: str, began: datetime, fetched: Fetched | None) -> None:
     """Keep the validators (None: keep the old ones) and schedule the next poll."""
-    poll = timedelta(minutes=deps.settings.feed_poll_minutes)
+    poll = deps.settings.feed_poll_interval
     async with deps.transaction() as session:
         state = await feed.feed_state(session, url)
-        feed.record_success(state, fetched, deps.clock(), poll)
+        feed.record_success(state, fetched, began, poll)
 
 
 async def choose(deps: Deps, url: str, articles: list[Article]) -> Plan:
@@ -165,41 +183,48 @@ async def poll_once(application: AnyApp) -> PollResult:
     url = deps.settings.feed_url
     if url is None:
         return PollResult("off")
-    prepared = await prepare(deps, url)
-    if prepared is None:
+    due = await prepare(deps, url)
+    if due is None:
         return PollResult("not-due")
-    chat_id, etag, modified = prepared
-    if chat_id is None:
+    if due.chat_id is None:
         log.info("The blog feed waits: no community group yet (set it with /setup)")
         return PollResult("no-community")
     try:
-        fetched, articles = await fetch_articles(deps, url, etag, modified)
+        fetched, articles = await fetch_articles(deps, url, due.etag, due.last_modified)
         if articles is None:
-            await note_success(deps, url, None)
+            await note_success(deps, url, due.began, None)
             return PollResult("not-modified")
-        return await publish(application.bot, deps, chat_id, fetched=fetched, articles=articles)
+        return await publish(
+            application.bot, deps, due.chat_id, due.began, fetched=fetched, articles=articles
+        )
     except FeedError as exc:
-        await note_failure(deps, url, exc)
+        await note_failure(deps, url, due.began, exc)
         return PollResult("failed")
     except Exception as exc:
         # A bug, or input feedparser chokes on: back off like any failure, so the error
         # handler tells the admins once per back-off rather than every minute.
-        await note_failure(deps, url, exc)
+        await note_failure(deps, url, due.began, exc)
         raise
 
 
 async def publish(
-    bot: Bot, deps: Deps, chat_id: int, *, fetched: Fetched, articles: list[Article]
+    bot: Bot,
+    deps: Deps,
+    chat_id: int,
+    began: datetime,
+    *,
+    fetched: Fetched,
+    articles: list[Article],
 ) -> PollResult:
     """Post the new articles (or keep them for the digest), then record the poll."""
     url = str(deps.settings.feed_url)
     plan = await choose(deps, url, articles)
     if deps.settings.feed_digest:
-        await note_success(deps, url, fetched)
+        await note_success(deps, url, began, fetched)
         return PollResult("ok")
     complete = await post_plan(bot, deps, chat_id, plan)
     # When a post failed, keep the old validators so the next poll sees those articles again.
-    await note_success(deps, url, fetched if complete else None)
+    await note_success(deps, url, began, fetched if complete else None)
     posted = len(plan.singles) + len(plan.gathered)
     return PollResult("ok", posted if complete else 0)
 
@@ -257,13 +282,18 @@ async def schedule(application: AnyApp) -> None:
         return
     for job in queue.get_jobs_by_name(POLL_JOB) + queue.get_jobs_by_name(DIGEST_JOB):
         job.schedule_removal()
+    every = tick(settings)
     queue.run_repeating(
-        poll_job, interval=TICK, first=FIRST_TICK, name=POLL_JOB, job_kwargs={"coalesce": True}
+        poll_job,
+        interval=every,
+        first=min(FIRST_TICK, every),
+        name=POLL_JOB,
+        job_kwargs={"coalesce": True},
     )
     if settings.feed_digest:
         at = settings.feed_digest_time.replace(tzinfo=settings.zone)
         queue.run_daily(digest_job, time=at, name=DIGEST_JOB)
-    log.info("Polling the blog feed every %d min", settings.feed_poll_minutes)
+    log.info("Polling the blog feed every %g s", settings.feed_poll_interval.total_seconds())
 
 
 def register(application: AnyApp, deps: Deps) -> None:

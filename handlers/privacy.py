@@ -16,7 +16,7 @@ from bot.features import subscriptions as subs
 from bot.features.content import Content
 from bot.features.i18n import native_name
 from bot.features.text import escape
-from bot.storage.privacy import Fact, PersonalData, describe_all, erase_all
+from bot.storage.privacy import Fact, PersonalData, after_erase_all, describe_all, erase_all
 from handlers.common import reply
 from handlers.subscribe import private_only, show, user_id_of, waiting_of
 
@@ -106,6 +106,7 @@ async def forget_button(update: Update, context: Context) -> None:
     async with deps.transaction() as session:
         erased = await erase_all(session, deps.personal_data, user_id)
     deps.chosen_languages[user_id] = None
+    await after_erase_all(deps.personal_data, user_id)
     log.info("Erased %s row(s) at a member's request", erased)
     await show(update, content.text("privacy_forgotten"), None, True)
 

@@ -726,6 +726,7 @@ def policy_of(deps: Deps) -> Policy:
     return Policy(
         grace=timedelta(hours=settings.tips_missed_grace_hours),
         batch=max(10, min(100, int(settings.tips_rate_limit))),
+        tick=timedelta(seconds=settings.tips_job_interval),
     )
 
 

@@ -141,11 +141,12 @@ async def test_cancel_at_each_step_stores_nothing(app: AnyApp, api: FakeBotAPI) 
     assert await count(app) == 0
 
 
-async def test_a_photo_instead_of_text_is_asked_again(app: AnyApp, api: FakeBotAPI) -> None:
+async def test_a_sticker_instead_of_text_is_asked_again(app: AnyApp, api: FakeBotAPI) -> None:
     driver = admin(app, api)
     await driver.send("/announce")
-    photo = [{"file_id": "x", "file_unique_id": "y", "width": 1, "height": 1}]
-    update = message_update(app, ADMIN_ID, photo=photo, **{"from": user(ADMIN_ID)})
+    sticker = {"file_id": "x", "file_unique_id": "y", "width": 1, "height": 1}
+    sticker |= {"is_animated": False, "is_video": False, "type": "regular"}
+    update = message_update(app, ADMIN_ID, sticker=sticker, **{"from": user(ADMIN_ID)})
     reply = only(await driver.process(update))
     assert "as a text message" in reply.text
 

@@ -333,6 +333,11 @@ def test_summaries_are_plain_short_and_safe() -> None:
     assert text.endswith("…")
 
 
+def test_inline_tags_do_not_split_words_and_blocks_do() -> None:
+    fragment = '<p>the <b>3</b>rd <a href="/x">page</a>.</p><p>Next<br>line</p>'
+    assert plain_text(fragment) == "the 3rd page. Next line"
+
+
 def test_a_gathered_message_always_fits_one_telegram_message() -> None:
     long_link = "https://blog.example.org/" + "a" * 900
     text = gathered_html("<b>More</b>", [(f"Title {n}", long_link) for n in range(10)])
@@ -350,7 +355,7 @@ def test_an_entry_without_a_title_is_named_by_its_link() -> None:
 async def test_an_unexpected_error_is_raised_once_then_backed_off(
     app: AnyApp, server: FeedServer, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(_body: bytes) -> list[Any]:
+    def broken(*_args: object) -> list[Any]:
         raise RuntimeError("a bug")
 
     monkeypatch.setattr("bot.features.feed.parse", broken)

@@ -47,6 +47,32 @@ SCHEDULED, PAUSED, SENT, MISSED, FAILED, CANCELLED = (
     "cancelled",
 )
 Outcome = Literal["sent", "missed", "skipped", "failed"]
+# sendPhoto/sendDocument/sendVideo: "caption, 0-1024 characters after entities parsing"
+# (Bot API). A longer text goes on in a second message.
+CAPTION_LIMIT = 1024
+MEDIA_KINDS = ("photo", "document", "video")
+# What Telegram says when a stored file_id no longer works.
+FILE_GONE = ("wrong file identifier", "file reference", "wrong remote file", "file_id")
+
+
+@dataclass(frozen=True)
+class Media:
+    """A photo, document or video, by Telegram's ``file_id``."""
+
+    kind: str
+    file_id: str
+
+
+def media_of(row: Announcement) -> Media | None:
+    """The media stored with an announcement, if any."""
+    if row.media_kind in MEDIA_KINDS and row.media_file_id:
+        return Media(row.media_kind, row.media_file_id)
+    return None
+
+
+def visible_length(text_html: str) -> int:
+    """How many characters a member reads (what Telegram counts): tags dropped, entities read."""
+    return len(html.unescape(re.sub(r"<[^>]+>", "", text_html)))
 
 
 # --- Names and times ----------------------------------------------------------------------
@@ -102,6 +128,7 @@ class Draft:
     when_text: str
     pin: bool = False
     thread_id: int | None = None
+    media: Media | None = None
 
 
 async def create_announcement(
@@ -113,6 +140,8 @@ async def create_announcement(
         chat_id=chat_id,
         thread_id=draft.thread_id,
         text_html=draft.text_html,
+        media_kind=draft.media.kind if draft.media else None,
+        media_file_id=draft.media.file_id if draft.media else None,
         pin=draft.pin,
         kind="repeat" if repeat else "once",
         run_at=None if repeat else (draft.when.at or now),
@@ -126,6 +155,39 @@ async def create_announcement(
     await session.flush()
     await record(session, f"#{row.id}", "created", user_id, row.cron or str(row.run_at))
     return row
+
+
+async def edit_announcement(
+    session: AsyncSession, row: Announcement, change: Edit, user_id: int | None, now: datetime
+) -> str:
+    """Change a stored announcement's text, media or time in place; log it; what changed."""
+    done = []
+    if change.text_html is not None:
+        row.text_html = change.text_html
+        done.append("text")
+    if change.media is not None:
+        row.media_kind, row.media_file_id = change.media.kind, change.media.file_id
+        done.append("media")
+    if change.when is not None:
+        repeat = change.when.kind == "repeat"
+        row.kind = "repeat" if repeat else "once"
+        row.run_at = None if repeat else (change.when.at or now)
+        row.cron = change.when.cron if repeat else None
+        row.when_text = change.when_text[:120]
+        done.append(f"time: {row.cron or row.run_at}")
+    detail = ", ".join(done)
+    await record(session, f"#{row.id}", "edited", user_id, detail[:200])
+    return detail
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What an admin changes in a scheduled post (None: unchanged)."""
+
+    text_html: str | None = None
+    media: Media | None = None
+    when: When | None = None
+    when_text: str = ""
 
 
 async def upcoming(session: AsyncSession) -> Sequence[Announcement]:
@@ -395,7 +457,9 @@ async def deliver_announcement(
 async def post_announcement(bot: Bot, deps: Deps, row: Announcement) -> Outcome:
     """Send a claimed announcement (and pin it); on failure mark it and tell the admins."""
     try:
-        message = await send(bot, deps, row.chat_id, row.text_html, row.thread_id)
+        message = await send(
+            bot, deps, row.chat_id, row.text_html, row.thread_id, media=media_of(row)
+        )
     except TelegramError as exc:
         log.warning("Announcement %s not posted: %s", row.id, type(exc).__name__)
         async with deps.transaction() as session:
@@ -403,12 +467,7 @@ async def post_announcement(bot: Bot, deps: Deps, row: Announcement) -> Outcome:
                 await set_status(session, row.id, FAILED, None, "failed")
             else:
                 await record(session, f"#{row.id}", "failed", None, type(exc).__name__)
-        await tell_admins(
-            bot,
-            deps,
-            deps.content.text("announce_failed", id=row.id, error=reason(exc)),
-            row.created_by,
-        )
+        await tell_admins(bot, deps, failure_text(deps, row, exc), row.created_by)
         return "failed"
     log.info("Announcement %s posted to chat %s", row.id, message.chat_id)
     if row.pin and not await pin(bot, message):
@@ -416,6 +475,13 @@ async def post_announcement(bot: Bot, deps: Deps, row: Announcement) -> Outcome:
             bot, deps, deps.content.text("announce_pin_failed", id=row.id), row.created_by
         )
     return "sent"
+
+
+def failure_text(deps: Deps, row: Announcement, exc: TelegramError) -> str:
+    """What the admins are told when a post fails; a file Telegram lost gets its own words."""
+    if media_of(row) is not None and any(w in exc.message.lower() for w in FILE_GONE):
+        return deps.content.text("announce_media_gone", id=row.id)
+    return deps.content.text("announce_failed", id=row.id, error=reason(exc))
 
 
 async def send(
@@ -426,20 +492,61 @@ async def send(
     thread_id: int | None,
     *,
     reply_markup: InlineKeyboardMarkup | None = None,
+    media: Media | None = None,
 ) -> Message:
-    """Send HTML to a chat; when the group became a supergroup, follow it and resend once."""
+    """Send a post to a chat; when the group became a supergroup, follow it and resend once."""
     try:
-        return await bot.send_message(
-            chat_id, text_html, message_thread_id=thread_id, reply_markup=reply_markup
-        )
+        return await send_post(bot, chat_id, text_html, thread_id, media, reply_markup)
     except ChatMigrated as exc:
         new = exc.new_chat_id
         async with deps.transaction() as session:
             moved = await follow_group(session, deps.settings, chat_id, new)
         log.info("Chat %s became %s; %s schedules moved", chat_id, new, moved)
+        return await send_post(bot, new, text_html, thread_id, media, reply_markup)
+
+
+async def send_post(  # noqa: PLR0917 - the parts of a post, in order
+    bot: Bot,
+    chat_id: int,
+    text_html: str,
+    thread_id: int | None,
+    media: Media | None = None,
+    reply_markup: InlineKeyboardMarkup | None = None,
+) -> Message:
+    """The post as members see it; returns its first message.
+
+    The text alone; or the media with the text as its caption; or, when the text is over
+    the 1024-character caption limit, the media and then the text in a second message.
+    """
+    if media is None:
         return await bot.send_message(
-            new, text_html, message_thread_id=thread_id, reply_markup=reply_markup
+            chat_id, text_html, message_thread_id=thread_id, reply_markup=reply_markup
         )
+    fits = visible_length(text_html) <= CAPTION_LIMIT
+    first = await send_media(bot, chat_id, media, text_html if fits else None, thread_id)
+    if not fits:
+        await bot.send_message(
+            chat_id, text_html, message_thread_id=thread_id, reply_markup=reply_markup
+        )
+    return first
+
+
+async def send_media(
+    bot: Bot, chat_id: int, media: Media, caption: str | None, thread_id: int | None
+) -> Message:
+    """One photo, document or video by file_id, with an optional HTML caption."""
+    caption = caption or None
+    if media.kind == "photo":
+        return await bot.send_photo(
+            chat_id, media.file_id, caption=caption, message_thread_id=thread_id
+        )
+    if media.kind == "video":
+        return await bot.send_video(
+            chat_id, media.file_id, caption=caption, message_thread_id=thread_id
+        )
+    return await bot.send_document(
+        chat_id, media.file_id, caption=caption, message_thread_id=thread_id
+    )
 
 
 async def pin(bot: Bot, message: Message) -> bool:

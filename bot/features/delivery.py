@@ -46,6 +46,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.features import cadence
 from bot.features import subscriptions as subs
 from bot.features.tips import Tip, tip_of_day
 from bot.storage.models import Subscription, TipDelivery
@@ -72,6 +73,8 @@ class Policy:
     max_attempts: int = 6
     first_backoff: timedelta = timedelta(minutes=1)
     max_backoff: timedelta = timedelta(minutes=30)
+    # How often the job runs: what falls due before its next run is taken now (see cadence).
+    tick: timedelta = timedelta(minutes=1)
 
     def backoff(self, attempts: int) -> timedelta:
         """Wait before the next attempt: 1, 2, 4... minutes, capped."""
@@ -134,7 +137,7 @@ async def claim_due(
             Subscription.next_due_utc,
             Subscription.language,
         )
-        .where(Subscription.next_due_utc <= now)
+        .where(Subscription.next_due_utc <= cadence.due_by(now, policy.tick))
         .order_by(Subscription.next_due_utc)
         .limit(policy.batch)
         .with_for_update(skip_locked=True)
@@ -242,7 +245,7 @@ async def claim_retries(
     rows = await session.execute(
         select(TipDelivery, Subscription.member_id, Subscription.status, Subscription.language)
         .join(Subscription, Subscription.id == TipDelivery.subscription_id)
-        .where(TipDelivery.retry_at <= now)
+        .where(TipDelivery.retry_at <= cadence.due_by(now, policy.tick))
         .order_by(TipDelivery.retry_at)
         .limit(policy.batch)
         .with_for_update(skip_locked=True, of=TipDelivery)

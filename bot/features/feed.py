@@ -10,17 +10,20 @@ import asyncio
 import calendar
 import hashlib
 import html
-import re
+import io
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import feedparser
 import httpx
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.features import cadence
 from bot.features.content import Content, check_url
 from bot.features.text import MESSAGE_LIMIT, escape
 from bot.storage.models import FeedEntry, FeedState
@@ -31,6 +34,8 @@ SUMMARY_LIMIT = 280  # characters: a few lines on a phone
 TITLE_LIMIT = 200
 MAX_FEED_BYTES = 5_000_000
 MAX_BACKOFF = timedelta(hours=6)
+# Characters kept as they are when a link is percent-encoded: URL syntax and existing escapes.
+URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 USER_AGENT = "FibroBot feed reader (+https://core.telegram.org/bots)"
 
 POSTED, PENDING, SKIPPED = "posted", "pending", "skipped"
@@ -60,6 +65,7 @@ class Fetched:
     body: bytes | None
     etag: str | None
     last_modified: str | None
+    content_type: str | None = None  # its charset names the body's encoding
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,12 @@ async def _get(url: str, headers: dict[str, str], seconds: float) -> Fetched:
         if response.status_code != httpx.codes.OK:
             raise FeedError(f"HTTP {response.status_code}")
         body = await _read_limited(response)
-        return Fetched(body, response.headers.get("ETag"), response.headers.get("Last-Modified"))
+        return Fetched(
+            body,
+            response.headers.get("ETag"),
+            response.headers.get("Last-Modified"),
+            response.headers.get("Content-Type"),
+        )
 
 
 async def _read_limited(response: httpx.Response) -> bytes:
@@ -122,6 +133,14 @@ async def _read_limited(response: httpx.Response) -> bytes:
 # --- Parsing -------------------------------------------------------------------------------
 
 
+# HTML elements that sit inside a line of text: their tags never separate two words.
+INLINE_TAGS = frozenset((
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "tt", "u", "var",
+    "wbr",
+))  # fmt: skip
+
+
 class _TextOnly(HTMLParser):
     """Collects the text of an HTML fragment, dropping tags, scripts and styles."""
 
@@ -134,13 +153,18 @@ class _TextOnly(HTMLParser):
         """Hide what scripts and styles contain; keep paragraphs apart."""
         if tag in ("script", "style"):
             self._hidden += 1
-        self.parts.append(" ")
+        self._between(tag)
 
     def handle_endtag(self, tag: str) -> None:
         """End of a hidden block."""
         if tag in ("script", "style") and self._hidden:
             self._hidden -= 1
-        self.parts.append(" ")
+        self._between(tag)
+
+    def _between(self, tag: str) -> None:
+        # Blocks (paragraphs, line breaks, list items) part words; "the <b>3</b>rd" does not.
+        if tag not in INLINE_TAGS:
+            self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
         """Keep visible text."""
@@ -149,11 +173,37 @@ class _TextOnly(HTMLParser):
 
 
 def plain_text(fragment: str) -> str:
-    """The visible text of an HTML fragment, on one line."""
+    """The visible text of an HTML fragment, on one line, its character references decoded once.
+
+    Only for HTML: the parser decodes ``&amp;lt;`` to the ``&lt;`` the author wrote, and a
+    second decoding would turn it into ``<``.
+    """
     parser = _TextOnly()
     parser.feed(fragment)
     parser.close()
-    return re.sub(r"\s+", " ", html.unescape("".join(parser.parts))).strip()
+    return one_line("".join(parser.parts))
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of white space (newlines, indentation) made one space."""
+    return " ".join(text.split())
+
+
+def text_of(value: str, content_type: str | None) -> str:
+    """What a member reads of a feed field, given its type as feedparser reports it.
+
+    Args:
+        value: the field as feedparser gives it: already decoded from XML.
+        content_type: ``text/plain`` (the author's characters, kept as they are),
+            ``text/html`` or ``application/xhtml+xml`` (markup, reduced to its text).
+            None is read as HTML, what RSS descriptions are.
+
+    Returns:
+        The text on one line, not escaped; escape it once when building a message.
+    """
+    if content_type == "text/plain":
+        return one_line(value)
+    return plain_text(value)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -178,39 +228,152 @@ def _published(entry: Any) -> datetime | None:
     return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
 
 
-def to_article(entry: Any, position: int) -> Article | None:
-    """An entry as an Article; None when it has neither id nor link to recognise it by."""
-    ident = str(entry.get("id") or "").strip()
-    link = str(entry.get("link") or "").strip()
-    if not ident and not link:
-        return None
-    summary = entry.get("summary") or ""
-    if not summary and entry.get("content"):
-        summary = entry["content"][0].get("value", "")
-    title = plain_text(str(entry.get("title") or "")) or link
-    return Article(
-        key=digest_key(ident or link),
-        link_key=digest_key(link) if link else None,
-        title=shorten(title, TITLE_LIMIT),
-        link=link if check_url(link) is None else "",
-        summary=shorten(plain_text(str(summary)), SUMMARY_LIMIT),
+def absolute_link(raw: object, base: str) -> str:
+    """An entry's link made absolute against ``base``; "" unless it is a usable http(s) URL.
+
+    feedparser already resolves links against ``xml:base`` and the feed's address; this also
+    covers what it leaves relative, writes a non-ASCII host in punycode and percent-encodes
+    spaces and non-ASCII characters, which Telegram's URL buttons refuse.
+    """
+    text = str(raw or "").strip()
+    if not text:
+        return ""
+    parts = urlsplit(urljoin(base, text))
+    try:
+        host = parts.netloc.encode("idna").decode("ascii")  # blog.café.fr: punycode
+    except UnicodeError:
+        return ""
+    link = quote(urlunsplit(parts._replace(netloc=host)), safe=URL_SAFE)
+    return link if check_url(link) is None else ""
+
+
+def article_link(entry: Any, base: str) -> str:
+    """The article's own address: FeedBurner's ``origLink`` before its redirect, then the link."""
+    for raw in (entry.get("feedburner_origlink"), entry.get("link")):
+        link = absolute_link(raw, base)
+        if link:
+            return link
+    return ""
+
+
+def title_of(entry: Any, *, atom: bool) -> str:
+    """The entry's title as its author wrote it.
+
+    Atom says whether a title is text or HTML. RSS does not: feedparser guesses HTML when the
+    title holds a closing tag or a character reference. There only the references are decoded
+    (a twice-escaped ``What&amp;#8217;s``), and tags stay what the author typed: a title
+    about ``<b> and </b>`` keeps them.
+    """
+    detail = entry.get("title_detail") or {}
+    title, kind = str(entry.get("title") or ""), detail.get("type")
+    if not atom and kind != "text/plain":
+        return one_line(html.unescape(title))
+    return text_of(title, kind)
+
+
+def summary_of(entry: Any) -> str:
+    """The entry's summary as text; cut from the full content when there is none (Medium)."""
+    detail = entry.get("summary_detail")
+    if detail and detail.get("value"):
+        return text_of(str(detail["value"]), detail.get("type"))
+    for content in entry.get("content") or []:
+        if content.get("value"):
+            return text_of(str(content["value"]), content.get("type"))
+    return text_of(str(entry.get("summary") or ""), None)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What ``parse`` reads of one entry before choosing its keys."""
+
+    ident: str
+    link: str
+    title: str
+    summary: str
+    published: datetime | None
+
+
+def _read(entry: Any, base: str, atom: bool) -> _Entry:
+    return _Entry(
+        ident=str(entry.get("id") or "").strip(),
+        link=article_link(entry, base),
+        title=title_of(entry, atom=atom),
+        summary=summary_of(entry),
         published=_published(entry),
+    )
+
+
+def _shared_link_key(entry: _Entry) -> str:
+    """The key of an entry without id whose link other entries share: link, title and date.
+
+    A news page lists several items under one title ("progress report"); dates tell them apart.
+    """
+    told_apart = entry.published.isoformat() if entry.published else entry.summary
+    return f"{entry.link}\n{entry.title}\n{told_apart}"
+
+
+def to_article(entry: _Entry, position: int, shared_links: set[str]) -> Article | None:
+    """An entry as an Article; None when nothing recognises it (no id, no link) or shows it.
+
+    The key is the entry's id; without one, its link; and when several entries of the feed
+    share that link (a news page), the link with the title and date. A shared link is no article's
+    own address, so it does not recognise an article either (``link_key`` None).
+    """
+    shared = entry.link in shared_links
+    if entry.ident:
+        key = entry.ident
+    elif entry.link:
+        key = _shared_link_key(entry) if shared else entry.link
+    else:
+        return None
+    title = entry.title or entry.link or shorten(entry.summary, TITLE_LIMIT)
+    if not title:
+        return None
+    return Article(
+        key=digest_key(key),
+        link_key=digest_key(entry.link) if entry.link and not shared else None,
+        title=shorten(title, TITLE_LIMIT),
+        link=entry.link,
+        summary=shorten(entry.summary, SUMMARY_LIMIT),
+        published=entry.published,
         position=position,
     )
 
 
-def parse(body: bytes) -> list[Article]:
-    """The articles of an RSS or Atom document; FeedError when it is not a readable feed."""
-    parsed = feedparser.parse(body)
+def parse(body: bytes, url: str = "", content_type: str | None = None) -> list[Article]:
+    """The articles of an RSS or Atom document, newest first.
+
+    Args:
+        body: the document's bytes, in any encoding its XML declaration, a BOM or
+            ``content_type`` names (feedparser decodes it).
+        url: the feed's address; relative links are resolved against it (and ``xml:base``).
+        content_type: the HTTP Content-Type header, whose charset the encoding follows.
+
+    Raises:
+        FeedError: the document is not a readable feed.
+    """
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    # A stream, never bytes: feedparser opens bytes naming a local path as a file.
+    # Links inside the HTML are never shown (only its text is): not worth resolving.
+    parsed = feedparser.parse(
+        io.BytesIO(body), response_headers=headers, resolve_relative_uris=False
+    )
+    atom = str(parsed.get("version") or "").startswith("atom")
+    entries = [_read(entry, url, atom) for entry in parsed.entries]
+    counts = Counter(e.link for e in entries if e.link and not e.ident)
+    shared = {link for link, n in counts.items() if n > 1}
     articles: dict[str, Article] = {}
-    for position, entry in enumerate(parsed.entries):
-        article = to_article(entry, position)
+    for position, entry in enumerate(entries):
+        article = to_article(entry, position, shared)
         if article is not None and article.key not in articles:
             articles[article.key] = article
     # feedparser reads what it can of a damaged feed; with nothing usable, it is broken.
     if not articles and (parsed.bozo or not parsed.version):
+        what = "malformed feed" if parsed.version else "not an RSS or Atom feed"
         reason = parsed.get("bozo_exception")
-        raise FeedError(f"malformed feed: {reason or 'not an RSS or Atom feed'}")
+        raise FeedError(f"{what}: {reason}" if reason else what)
     return newest_first(list(articles.values()))
 
 
@@ -256,9 +419,9 @@ async def unseen(
             or_(FeedEntry.entry_key.in_(keys), FeedEntry.link_key.in_(links)),
         )
     )
-    seen_keys: set[str | None] = set()
+    seen_keys: set[str] = set()
     for entry_key, link_key in rows:
-        seen_keys.update((entry_key, link_key))
+        seen_keys.update(key for key in (entry_key, link_key) if key)
     return [a for a in articles if a.key not in seen_keys and a.link_key not in seen_keys]
 
 
@@ -314,28 +477,35 @@ def backoff(failures: int, poll: timedelta) -> timedelta:
     return min(poll * 2 ** min(failures, 16), max(MAX_BACKOFF, poll))
 
 
-def is_due(state: FeedState, now: datetime) -> bool:
-    """True when the feed should be polled now (never polled, or its next time has come)."""
-    return state.next_poll_at is None or state.next_poll_at <= now
+def is_due(state: FeedState, now: datetime, tick: timedelta) -> bool:
+    """True when a poll job that runs every ``tick`` should read the feed at ``now``.
+
+    Never polled, or its next time comes before the job's next run (see bot.features.cadence).
+    """
+    return cadence.is_due(state.next_poll_at, now, tick)
 
 
 def record_success(
-    state: FeedState, fetched: Fetched | None, now: datetime, poll: timedelta
+    state: FeedState, fetched: Fetched | None, began: datetime, poll: timedelta
 ) -> None:
-    """A poll worked: keep the new validators and come back after the normal interval."""
+    """A poll that began at ``began`` worked: keep the new validators, come back ``poll`` later.
+
+    Counted from when the poll began, not when it ended, so a slow fetch does not shift
+    every later poll.
+    """
     if fetched is not None and fetched.body is not None:
         state.etag, state.last_modified = fetched.etag, fetched.last_modified
     state.failures = 0
-    state.last_polled_at = now
-    state.next_poll_at = now + poll
+    state.last_polled_at = began
+    state.next_poll_at = began + poll
 
 
-def record_failure(state: FeedState, now: datetime, poll: timedelta) -> timedelta:
-    """A poll failed: count it and wait longer before the next try; returns the wait."""
+def record_failure(state: FeedState, began: datetime, poll: timedelta) -> timedelta:
+    """A poll that began at ``began`` failed: count it and wait longer; returns the wait."""
     state.failures += 1
-    state.last_polled_at = now
+    state.last_polled_at = began
     wait = backoff(state.failures, poll)
-    state.next_poll_at = now + wait
+    state.next_poll_at = began + wait
     return wait
 
 
@@ -344,9 +514,10 @@ def record_failure(state: FeedState, now: datetime, poll: timedelta) -> timedelt
 
 def article_html(content: Content, article: Article) -> str:
     """The post of one article: its escaped title and summary in the content's template."""
-    return content.text(
+    text = content.text(
         "feed_article", title=escape(article.title), summary=escape(article.summary)
     )
+    return text.rstrip()  # a video-only post has no summary: no blank lines after the title
 
 
 def gathered_html(header: str, items: list[tuple[str, str]]) -> str:

@@ -158,8 +158,6 @@ def moment(day: date, at: time, zone: tzinfo) -> datetime:
     """The UTC instant when the clock in ``zone`` shows ``at`` on ``day`` (see module doc)."""
     # fold=0: a skipped time reads with the offset before the jump, i.e. later by the gap;
     # a repeated time is its first occurrence.
-    # A time carrying fold=1 (the database never gives one) would read a skipped time an hour
-    # early: the rule above holds for every ``at``.
     return datetime.combine(day, at.replace(fold=0), tzinfo=zone).astimezone(UTC)
 
 

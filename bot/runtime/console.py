@@ -10,14 +10,15 @@ from __future__ import annotations
 import asyncio
 import html
 import itertools
+import json
 import re
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 from urllib.parse import parse_qs, urlparse
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import AIORateLimiter
 
 from bot.app import AnyApp, build_application, start_offline, stop_offline
@@ -26,12 +27,17 @@ from bot.deps import app_deps
 from bot.runtime.fakeapi import ADMIN_ID, BOT_USERNAME, GROUP_ID, ApiCall, FakeBotAPI
 
 MEMBER_ID = 1001
+# The admins' chat for /ask when ADMIN_CHAT_ID is not set: a plain group in the fake API.
+CONSOLE_ADMIN_CHAT = -1000000000042
+MEDIA = {"sendPhoto": "a picture", "sendDocument": "a file", "sendVideo": "a video"}
 CONSOLE_HELP = """Console commands:
   :private   talk to the bot in a private chat (the default)
   :group     talk in the community group
   :member    act as an ordinary member (the default)
   :admin     act as a community admin
   :lang es   make your Telegram's language Spanish (en, es, pt...; /language overrides it)
+  :answer T  as an admin, answer the last /ask message with the text T
+  :inline Q  the inline results of @bot Q, as Telegram would list them
   :quit      leave (so does Ctrl-D, or the end of piped input)
 Anything else is sent to the bot as a message, e.g. /faq cost
 Type the number shown next to a button to press it."""
@@ -59,6 +65,9 @@ class ConsoleState:
     button_numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(10_000))
+    # /ask: what was typed (to show copies), and the last copy in the admins' chat.
+    typed: dict[int, str] = field(default_factory=dict)
+    last_ask_copy: int | None = None
 
 
 def plain(text: str) -> str:
@@ -73,6 +82,9 @@ class Console:
         self.out = out
         self.state = ConsoleState()
         self.group_id = settings.community_chat_id or GROUP_ID
+        if settings.admin_chat_id is None:
+            settings = settings.model_copy(update={"admin_chat_id": CONSOLE_ADMIN_CHAT})
+        self.admin_chat_id = settings.admin_chat_id
         self.api = FakeBotAPI(on_call=self._show)
         # No flood limits to respect offline.
         limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0)
@@ -114,7 +126,13 @@ class Console:
     # --- Output -----------------------------------------------------------------------
 
     def _show(self, call: ApiCall) -> None:
-        if call.method not in ("sendMessage", "editMessageText", "sendPhoto"):
+        if call.method == "copyMessage":
+            self._show_copy(call)
+            return
+        if call.method == "answerInlineQuery":
+            self._show_inline(call)
+            return
+        if call.method not in MEDIA and call.method not in ("sendMessage", "editMessageText"):
             if call.method == "answerCallbackQuery" and call.params.get("text"):
                 self._print(f"  (notice) {call.params['text']}")
             return
@@ -122,11 +140,32 @@ class Console:
         chat = int(call.params["chat_id"])
         where = "" if chat == self.chat_id else f" → chat {chat}"
         self._print(f"\n{label}{where}:")
-        if call.method == "sendPhoto":
-            self._print("  [a picture]")
+        if call.method in MEDIA:
+            self._print(f"  [{MEDIA[call.method]}]")
         for line in plain(call.text).splitlines():
             self._print(f"  {line}")
         self._number_buttons(call, chat, int(call.result["message_id"]))
+
+    def _show_copy(self, call: ApiCall) -> None:
+        chat = int(call.params["chat_id"])
+        if chat == self.admin_chat_id:
+            self.state.last_ask_copy = int(call.result["message_id"])
+            where = "the admins' chat (:answer <text> to reply)"
+        else:
+            where = "you" if chat == self.chat_id else f"chat {chat}"
+        typed = self.state.typed.get(int(call.params["message_id"]), "")
+        self._print(f"\nbot → {where}, a copy of:")
+        self._print(f"  {typed}" if typed else "  [a message]")
+
+    def _show_inline(self, call: ApiCall) -> None:
+        results = call.params.get("results") or []
+        if isinstance(results, str):
+            results = json.loads(results)
+        self._print(f"\ninline results ({len(results)}):")
+        for number, result in enumerate(results, 1):
+            self._print(f"  {number}. {result.get('title', '')}")
+            if result.get("description"):
+                self._print(f"     {result['description']}")
 
     def _number_buttons(self, call: ApiCall, chat_id: int, message_id: int) -> None:
         for button in call.buttons:
@@ -146,6 +185,12 @@ class Console:
         """Act on one line; False when the console should stop."""
         line = line.strip()
         if not line:
+            return True
+        if line.lower().startswith(":inline"):
+            await self._inline(line[len(":inline") :].strip())
+            return True
+        if line.lower().startswith(":answer"):
+            await self._answer(line[len(":answer") :].strip())
             return True
         if line.startswith(":"):
             return self._console_command(line)
@@ -182,9 +227,38 @@ class Console:
         self._print(f"(your Telegram is now in {code}; /language would override it)")
         return True
 
+    async def _inline(self, query: str) -> None:
+        """The member types ``@bot <query>`` in the current chat."""
+        chat_type = "sender" if self.state.private else "supergroup"
+        inline = {"id": str(next(self.state.update_ids)), "from": self._user(), "query": query}
+        inline |= {"offset": "", "chat_type": chat_type}
+        data = {"update_id": next(self.state.update_ids), "inline_query": inline}
+        await self.app.process_update(Update.de_json(data, self.app.bot))
+
+    async def _answer(self, text: str) -> None:
+        """An admin's reply, in the admins' chat, to the last message /ask passed on."""
+        if self.state.last_ask_copy is None or not text:
+            self._print("(nothing to answer yet: as a member, /ask then write a message)")
+            return
+        update = self._message_update(text)
+        message = cast(Message, update.message).to_dict()
+        chat = {"id": self.admin_chat_id, "type": "supergroup", "title": "Admins"}
+        message["chat"] = chat
+        message["from"] = {"id": ADMIN_ID, "is_bot": False, "first_name": "Alex (admin)"}
+        message["reply_to_message"] = {
+            "message_id": self.state.last_ask_copy,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": {"id": self.app.bot.id, "is_bot": True, "first_name": "FibroBot"},
+        }
+        data = {"update_id": next(self.state.update_ids), "message": message}
+        await self.app.process_update(Update.de_json(data, self.app.bot))
+
     def _message_update(self, text: str) -> Update:
+        message_id = next(self.state.message_ids)
+        self.state.typed[message_id] = text
         message: dict[str, Any] = {
-            "message_id": next(self.state.message_ids),
+            "message_id": message_id,
             "date": int(time.time()),
             "chat": self._chat(),
             "from": self._user(),

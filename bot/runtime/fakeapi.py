@@ -87,6 +87,7 @@ class FakeBotAPI(BaseRequest):
     messages: dict[tuple[int, int], StoredMessage] = field(default_factory=dict)
     on_call: Callable[[ApiCall], None] | None = None
     admins: set[int] = field(default_factory=lambda: {ADMIN_ID})
+    forums: set[int] = field(default_factory=set)  # chats with forum topics (is_forum)
     # The bot's membership in groups (getChatMember of the bot): status and rights.
     bot_member: dict[str, Any] = field(
         default_factory=lambda: {"status": "administrator", **BOT_ADMIN_RIGHTS}
@@ -208,6 +209,28 @@ class FakeBotAPI(BaseRequest):
         photo = [{"file_id": "photo", "file_unique_id": "p", "width": 800, "height": 400}]
         return self._message(params, photo=photo, caption=params.get("caption", ""))
 
+    def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        document = {"file_id": str(params["document"]), "file_unique_id": "d"}
+        return self._message(params, document=document, caption=params.get("caption", ""))
+
+    def _api_sendVideo(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        video = {"file_id": str(params["video"]), "file_unique_id": "v", "width": 640}
+        video |= {"height": 360, "duration": 5}
+        return self._message(params, video=video, caption=params.get("caption", ""))
+
+    def _api_copyMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        chat_id, message_id = int(params["chat_id"]), next(self._ids)
+        caption = str(params.get("caption", ""))
+        self.messages[(chat_id, message_id)] = StoredMessage(chat_id, message_id, caption)
+        return {"message_id": message_id}
+
+    def _api_createForumTopic(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        return {
+            "message_thread_id": next(self._ids),
+            "name": params["name"],
+            "icon_color": 7322096,
+        }
+
     def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         key = (int(params["chat_id"]), int(params["message_id"]))
         stored = self.messages.get(key)
@@ -226,7 +249,9 @@ class FakeBotAPI(BaseRequest):
         return message
 
     def _api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
-        return {**_chat(int(params["chat_id"])), "accent_color_id": 0, "max_reaction_count": 11}
+        chat_id = int(params["chat_id"])
+        forum = {"is_forum": True} if chat_id in self.forums else {}
+        return {**_chat(chat_id), **forum, "accent_color_id": 0, "max_reaction_count": 11}
 
     def _api_getChatAdministrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: N802
         return [

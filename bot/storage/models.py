@@ -128,6 +128,9 @@ class Announcement(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     thread_id: Mapped[int | None] = mapped_column(BigInteger)
     text_html: Mapped[str] = mapped_column(Text)
+    # A photo, document or video sent with the text, by Telegram's file_id (reused each time).
+    media_kind: Mapped[str | None] = mapped_column(String(8))
+    media_file_id: Mapped[str | None] = mapped_column(String(255))
     pin: Mapped[bool] = mapped_column(Boolean, default=False)
     kind: Mapped[str] = mapped_column(String(8))
     run_at: Mapped[datetime | None] = mapped_column()
@@ -277,3 +280,55 @@ class TipDelivery(Base):
     sent_at: Mapped[datetime | None]
     # Set only while a retry is waiting, so the job finds retries through this index.
     retry_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+# --- /ask: members writing to the admins -----------------------------------------------------
+
+
+class AskThread(Base):
+    """Where a member's /ask conversation lives in ADMIN_CHAT_ID: a forum topic or a header.
+
+    Ids and times only, never names or text. Personal data: registered in
+    ``bot.storage.privacy`` (ASK_DATA), so /mydata shows it and /forget erases it.
+    """
+
+    __tablename__ = "ask_threads"
+
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    topic_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    header_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column()
+
+
+class AskMessage(Base):
+    """One message relayed between a member and the admins: ids and time, never its content.
+
+    ``direction`` is ``in`` (member to admins; counts towards ASK_LIMIT_PER_HOUR) or ``out``.
+    ``admin_message_id`` is the message in the admins' chat that a reply can point to.
+    Personal data: registered in ``bot.storage.privacy`` (ASK_DATA).
+    """
+
+    __tablename__ = "ask_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    admin_chat_id: Mapped[int] = mapped_column(BigInteger)
+    admin_message_id: Mapped[int] = mapped_column(BigInteger)
+    direction: Mapped[str] = mapped_column(String(3))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class AskBlock(Base):
+    """A member the admins blocked from /ask: who blocked, when, and when they were told.
+
+    Personal data: registered in ``bot.storage.privacy`` (ASK_DATA).
+    """
+
+    __tablename__ = "ask_blocks"
+
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    blocked_by: Mapped[int | None] = mapped_column(BigInteger)
+    blocked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    told_at: Mapped[datetime | None] = mapped_column()

@@ -9,16 +9,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Member
+from bot.storage.models import AskBlock, AskMessage, AskThread, Member
 
 # One line of /mydata: a text key (content/<language>/texts.ftl) and the fields it shows, so
 # each member reads what is stored about them in their own language.
 Fact = tuple[str, dict[str, object]]
 Describe = Callable[[AsyncSession, int], Awaitable[list[Fact]]]
 Erase = Callable[[AsyncSession, int], Awaitable[int]]
+AfterErase = Callable[[int], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,14 @@ class PersonalData:
     """One kind of data kept about a member: how to show it and how to erase it.
 
     ``name`` is the text key naming the kind (``data_kind_member``).
+    ``after_erase`` (optional) runs once the erase is committed, for work outside the
+    database such as closing the member's forum topic (never inside the transaction).
     """
 
     name: str
     describe: Describe
     erase: Erase
+    after_erase: AfterErase | None = None
 
 
 async def describe_member(session: AsyncSession, user_id: int) -> list[Fact]:
@@ -57,12 +61,51 @@ async def erase_member(session: AsyncSession, user_id: int) -> int:
 MEMBER_DATA = PersonalData("data_kind_member", describe_member, erase_member)
 
 
+async def describe_ask(session: AsyncSession, member_id: int) -> list[Fact]:
+    """What /mydata shows of a member's conversations with the admins."""
+    lines: list[Fact] = []
+    thread = await session.get(AskThread, member_id)
+    if thread is not None:
+        opened = f"{thread.opened_at:%Y-%m-%d %H:%M} UTC"
+        closed = f"{thread.closed_at:%Y-%m-%d %H:%M} UTC" if thread.closed_at else ""
+        lines.append(("data_ask_thread", {"opened": opened, "closed": closed or "no"}))
+    count = await session.scalar(
+        select(func.count(AskMessage.id)).where(AskMessage.member_id == member_id)
+    )
+    if count:
+        lines.append(("data_ask_messages", {"count": count}))
+    blocked = await session.get(AskBlock, member_id)
+    if blocked is not None:
+        lines.append(("data_ask_blocked", {"since": f"{blocked.blocked_at:%Y-%m-%d %H:%M} UTC"}))
+    return lines
+
+
+async def erase_ask(session: AsyncSession, member_id: int) -> int:
+    """Delete the member's conversation, relayed message ids and block; rows erased."""
+    erased = 0
+    for model in (AskMessage, AskThread, AskBlock):
+        result = await session.execute(delete(model).where(model.member_id == member_id))
+        erased += int(getattr(result, "rowcount", 0) or 0)
+    return erased
+
+
+# /ask: handlers.ask registers this (wrapped so that /forget also closes the member's topic).
+ASK_DATA = PersonalData("data_kind_ask", describe_ask, erase_ask)
+
+
 async def describe_all(
     session: AsyncSession, kinds: list[PersonalData], user_id: int
 ) -> dict[str, list[Fact]]:
     """Everything stored about a member, by kind; kinds with nothing stored are left out."""
     found = {kind.name: await kind.describe(session, user_id) for kind in kinds}
     return {name: lines for name, lines in found.items() if lines}
+
+
+async def after_erase_all(kinds: list[PersonalData], user_id: int) -> None:
+    """Run each kind's ``after_erase``, after the erase was committed."""
+    for kind in kinds:
+        if kind.after_erase is not None:
+            await kind.after_erase(user_id)
 
 
 async def erase_all(session: AsyncSession, kinds: list[PersonalData], user_id: int) -> int:

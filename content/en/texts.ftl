@@ -75,10 +75,19 @@ when_bad_cron = That cron line isn't valid, or it never happens. It has five par
 when_too_often = That would post more than once an hour. Please choose a calmer repeat.
 when_now = now
 when_repeat = { $phrase } (next: { $next })
-announce_ask_text = 📣 <b>New announcement</b> for the community group. Send me its text: bold, italics and links are kept.
+announce_ask_text = 📣 <b>New announcement</b> for the community group. Send me its text: bold, italics and links are kept. A photo, a document or a video with a caption works too.
 announce_group_reply = Please reply to this message, so that I can see yours.
 announce_no_community = I don't know the community group yet. Add me to the group and send /setup there, then try again.
-announce_not_text = Please send the announcement as a text message.
+announce_not_text = Please send the announcement as a text message, or a photo, a document or a video with a caption.
+announce_media_gone = ⚠️ I couldn't post announcement #{ $id }: Telegram no longer has its picture or file. Send /edit { $id } to give it a new one.
+edit_usage = Send /edit followed by the post's number, like <code>/edit 12</code>. /scheduled lists them.
+edit_ask = What should change in #{ $id }?
+button_edit_content = ✏️ Text or picture
+button_edit_time = 🕒 Time
+edit_ask_content = Send the new text, or a new photo, document or video with its caption. A new text alone keeps the current picture or file.
+edit_ask_time = When should it go out instead?
+edit_done = ✅ #{ $id } changed (👆 this is how it will look). Next: { $next }.
+edit_cancelled = OK, nothing was changed.
 announce_too_long = That's { $length } characters; Telegram allows 4096. Please shorten it a little.
 announce_preview = 👆 This is how it will look. When should I post it?
 announce_ask_pin = When: { $when }. Should I pin it in the group (quietly, without a notification)?
@@ -262,6 +271,43 @@ privacy_forgotten = Done: everything I stored about you is erased. If you write 
 privacy_kept = Nothing was erased.
 button_forget = Yes, erase everything
 button_keep_data = No, keep it
+button_open_in_bot = 💬 Open in the bot
+inline_no_match_title = No matching answer
+inline_no_match_description = Tap to share a link to the bot, where all the topics are.
+inline_no_match_text = I couldn't find an answer for “{ $query }”. All the topics, and a way to ask the admins privately, are in the bot: @{ $bot }
+inline_crisis_title = 🆘 If you are in crisis, help is here
+button_ask = ✉️ Ask the admins
+ask_prompt = ✉️ Write your message for the admins: text, a photo or a voice message. Only the admins see it, and they answer here, in this chat. Send /done when you have finished.
+ask_sent = ✅ Your message reached the admins. They'll answer here. You can keep writing, or send /done.
+ask_done = Thank you 💜 The admins can still answer you here. /ask to write to them again.
+ask_in_private = To write to the admins privately, tap below: only they will see your message.
+ask_unavailable = I'm sorry, writing to the admins isn't set up yet. /faq and /links are here for you in the meantime.
+ask_limit = You've sent { $limit } messages to the admins in the last hour, the most I can pass on. They have them and will answer; you can write again a little later. 💜
+ask_blocked = The admins can't receive messages from you through me at the moment. /faq and /links are still here for you.
+ask_not_supported = I can pass on text, photos and voice messages to the admins.
+ask_failed = I'm sorry, I couldn't pass your message on just now. Please try again in a little while.
+ask_media_hint = I can't read photos or voice messages myself, but the admins can: tap below, then send it again.
+ask_admin_header =
+    💬 <b>{ $name }</b> · #{ $short_id } wrote to the admins.
+    Reply to this message or to any of theirs to answer; your name isn't shown unless you /sign. In a reply: /close, /block, /unblock.
+ask_admin_topic_intro =
+    💬 <b>{ $name }</b> · #{ $short_id } wrote to the admins.
+    Write in this topic to answer; your name isn't shown unless you /sign. Here: /close, /block, /unblock.
+ask_admin_crisis = ⚠️ <b>Crisis words</b> in the next message. The member was shown the emergency text and helplines first.
+ask_admin_undelivered = ⚠️ Not delivered: the member has blocked the bot or deleted the chat.
+ask_admin_not_copied = ⚠️ Not delivered. Telegram said: { $error }
+ask_admin_unknown_reply = I can't tell which member this answers. Reply to one of their messages, or write in their topic.
+ask_admin_which = Use this in a member's topic, or as a reply to one of their messages.
+ask_admin_closed = Conversation closed. If they write again, it opens again.
+ask_admin_blocked = Blocked: their messages no longer reach you. /unblock undoes it.
+ask_admin_already_blocked = They are already blocked.
+ask_admin_unblocked = Unblocked: their messages reach you again.
+ask_admin_not_blocked = They weren't blocked.
+ask_admin_forgotten = The member asked me to erase their data; this conversation is closed.
+ask_admin_sign_on = Your answers now end with your first name. /sign again to stop.
+ask_admin_sign_off = Your answers no longer show your name.
+ask_signature = — { $name }, admin
+ask_member_closed = The admins closed this conversation. You can write to them again anytime with /ask.
 privacy_language = Language: { $language } (your choice)
 data_kind_member = Member
 data_kind_tips = Daily tips
@@ -293,6 +339,16 @@ data_events = { $kind ->
         [one] once
        *[other] { $count } times
     }, last { $last }
+data_kind_ask = Messages to the admins
+data_ask_thread = a conversation with the admins, opened { $opened }{ $closed ->
+        [no] {""}
+       *[other] , closed { $closed }
+    }
+data_ask_messages = { $count ->
+        [one] the id and time of { $count } message passed on (never its content)
+       *[other] the ids and times of { $count } messages passed on (never their content)
+    }
+data_ask_blocked = blocked from /ask since { $since }
 
 ## Languages (/language)
 language_ask = Your language here is <b>{ $language }</b>. Which language would you like me to use?

@@ -60,10 +60,19 @@ when_bad_cron = Esa línea cron no es válida, o nunca ocurre. Tiene cinco parte
 when_too_often = Eso publicaría más de una vez por hora. Elige una repetición más tranquila.
 when_now = ahora
 when_repeat = { $phrase } (próxima: { $next })
-announce_ask_text = 📣 <b>Nuevo anuncio</b> para el grupo de la comunidad. Envíame el texto: se mantienen la negrita, la cursiva y los enlaces.
+announce_ask_text = 📣 <b>Nuevo anuncio</b> para el grupo de la comunidad. Envíame el texto: se mantienen la negrita, la cursiva y los enlaces. También sirve una foto, un documento o un vídeo con su texto.
 announce_group_reply = Responde a este mensaje, así puedo ver el tuyo.
 announce_no_community = Todavía no conozco el grupo de la comunidad. Añádeme al grupo y envía /setup allí; luego vuelve a intentarlo.
-announce_not_text = Envía el anuncio como un mensaje de texto.
+announce_not_text = Envía el anuncio como un mensaje de texto, o como una foto, un documento o un vídeo con su texto.
+announce_media_gone = ⚠️ No pude publicar el anuncio #{ $id }: Telegram ya no tiene su imagen o archivo. Envía /edit { $id } para ponerle uno nuevo.
+edit_usage = Envía /edit seguido del número de la publicación, por ejemplo <code>/edit 12</code>. /scheduled las muestra.
+edit_ask = ¿Qué debe cambiar en #{ $id }?
+button_edit_content = ✏️ Texto o imagen
+button_edit_time = 🕒 Hora
+edit_ask_content = Envía el nuevo texto, o una nueva foto, documento o vídeo con su texto. Un texto nuevo solo mantiene la imagen o el archivo actual.
+edit_ask_time = ¿Cuándo debe salir ahora?
+edit_done = ✅ #{ $id } cambiado (👆 así se verá). Próxima vez: { $next }.
+edit_cancelled = De acuerdo, no se cambió nada.
 announce_too_long = Son { $length } caracteres; Telegram permite 4096. Acórtalo un poco.
 announce_preview = 👆 Así se verá. ¿Cuándo lo publico?
 announce_ask_pin = Cuándo: { $when }. ¿Lo fijo en el grupo (en silencio, sin notificación)?
@@ -246,6 +255,43 @@ privacy_forgotten = Hecho: todo lo que guardaba sobre ti está borrado. Si vuelv
 privacy_kept = No se borró nada.
 button_forget = Sí, borrar todo
 button_keep_data = No, mantenerlo
+button_open_in_bot = 💬 Abrir en el bot
+inline_no_match_title = Ninguna respuesta coincide
+inline_no_match_description = Toca para compartir un enlace al bot, donde están todos los temas.
+inline_no_match_text = No encontré una respuesta para “{ $query }”. Todos los temas, y una forma de escribir en privado a la administración, están en el bot: @{ $bot }
+inline_crisis_title = 🆘 Si estás en una crisis, aquí hay ayuda
+button_ask = ✉️ Escribir a la administración
+ask_prompt = ✉️ Escribe tu mensaje para la administración: texto, una foto o un mensaje de voz. Solo lo ve la administración, que te responde aquí, en este chat. Envía /done cuando termines.
+ask_sent = ✅ Tu mensaje llegó a la administración. Te responderán aquí. Puedes seguir escribiendo, o enviar /done.
+ask_done = Gracias 💜 La administración todavía puede responderte aquí. /ask para volver a escribirles.
+ask_in_private = Para escribir en privado a la administración, toca abajo: solo ellos verán tu mensaje.
+ask_unavailable = Lo siento, escribir a la administración todavía no está configurado. Mientras tanto tienes /faq y /links.
+ask_limit = Has enviado { $limit } mensajes a la administración en la última hora, lo máximo que puedo transmitir. Ya los tienen y te responderán; puedes volver a escribir un poco más tarde. 💜
+ask_blocked = Ahora mismo la administración no puede recibir tus mensajes a través de mí. /faq y /links siguen aquí para ti.
+ask_not_supported = Puedo transmitir a la administración texto, fotos y mensajes de voz.
+ask_failed = Lo siento, ahora no pude transmitir tu mensaje. Inténtalo de nuevo dentro de un rato.
+ask_media_hint = Yo no puedo leer fotos ni mensajes de voz, pero la administración sí: toca abajo y vuelve a enviarlo.
+ask_admin_header =
+    💬 <b>{ $name }</b> · #{ $short_id } escribió a la administración.
+    Responde a este mensaje o a cualquiera de los suyos para contestar; tu nombre no se muestra salvo que uses /sign. En una respuesta: /close, /block, /unblock.
+ask_admin_topic_intro =
+    💬 <b>{ $name }</b> · #{ $short_id } escribió a la administración.
+    Escribe en este tema para contestar; tu nombre no se muestra salvo que uses /sign. Aquí: /close, /block, /unblock.
+ask_admin_crisis = ⚠️ <b>Palabras de crisis</b> en el siguiente mensaje. A la persona se le mostró primero el texto de emergencia y las líneas de ayuda.
+ask_admin_undelivered = ⚠️ No entregado: la persona ha bloqueado el bot o borrado el chat.
+ask_admin_not_copied = ⚠️ No entregado. Telegram dijo: { $error }
+ask_admin_unknown_reply = No sé a qué miembro responde esto. Responde a uno de sus mensajes, o escribe en su tema.
+ask_admin_which = Usa esto en el tema de un miembro, o como respuesta a uno de sus mensajes.
+ask_admin_closed = Conversación cerrada. Si vuelve a escribir, se abre de nuevo.
+ask_admin_blocked = Bloqueado: sus mensajes ya no te llegan. /unblock lo deshace.
+ask_admin_already_blocked = Ya estaba bloqueado.
+ask_admin_unblocked = Desbloqueado: sus mensajes vuelven a llegarte.
+ask_admin_not_blocked = No estaba bloqueado.
+ask_admin_forgotten = El miembro pidió borrar sus datos; esta conversación está cerrada.
+ask_admin_sign_on = Tus respuestas terminan ahora con tu nombre. /sign otra vez para dejar de mostrarlo.
+ask_admin_sign_off = Tus respuestas ya no muestran tu nombre.
+ask_signature = — { $name }, administración
+ask_member_closed = La administración cerró esta conversación. Puedes volver a escribirles cuando quieras con /ask.
 privacy_language = Idioma: { $language } (elegido por ti)
 data_kind_member = Miembro
 data_kind_tips = Consejos diarios
@@ -277,6 +323,16 @@ data_events = { $kind ->
         [one] una vez
        *[other] { $count } veces
     }, la última { $last }
+data_kind_ask = Mensajes a la administración
+data_ask_thread = una conversación con la administración, abierta el { $opened }{ $closed ->
+        [no] {""}
+       *[other] , cerrada el { $closed }
+    }
+data_ask_messages = { $count ->
+        [one] el id y la hora de { $count } mensaje transmitido (nunca su contenido)
+       *[other] los ids y las horas de { $count } mensajes transmitidos (nunca su contenido)
+    }
+data_ask_blocked = sin acceso a /ask desde { $since }
 
 ## Idiomas (/language)
 language_ask = Ahora te escribo en <b>{ $language }</b>. ¿Qué idioma prefieres?

@@ -60,10 +60,19 @@ when_bad_cron = Essa linha cron não é válida, ou nunca acontece. Ela tem cinc
 when_too_often = Isso publicaria mais de uma vez por hora. Escolha uma repetição mais tranquila.
 when_now = agora
 when_repeat = { $phrase } (próxima: { $next })
-announce_ask_text = 📣 <b>Novo anúncio</b> para o grupo da comunidade. Envie o texto: negrito, itálico e links são mantidos.
+announce_ask_text = 📣 <b>Novo anúncio</b> para o grupo da comunidade. Envie o texto: negrito, itálico e links são mantidos. Uma foto, um documento ou um vídeo com legenda também servem.
 announce_group_reply = Responda a esta mensagem, assim consigo ver a sua.
 announce_no_community = Ainda não conheço o grupo da comunidade. Me adicione ao grupo e envie /setup lá; depois tente de novo.
-announce_not_text = Envie o anúncio como mensagem de texto.
+announce_not_text = Envie o anúncio como mensagem de texto, ou como foto, documento ou vídeo com legenda.
+announce_media_gone = ⚠️ Não consegui publicar o anúncio #{ $id }: o Telegram não tem mais a imagem ou o arquivo dele. Envie /edit { $id } para colocar um novo.
+edit_usage = Envie /edit seguido do número da publicação, por exemplo <code>/edit 12</code>. /scheduled mostra todas.
+edit_ask = O que deve mudar em #{ $id }?
+button_edit_content = ✏️ Texto ou imagem
+button_edit_time = 🕒 Horário
+edit_ask_content = Envie o novo texto, ou uma nova foto, documento ou vídeo com legenda. Só um texto novo mantém a imagem ou o arquivo atual.
+edit_ask_time = Quando deve sair agora?
+edit_done = ✅ #{ $id } alterado (👆 vai ficar assim). Próxima vez: { $next }.
+edit_cancelled = Certo, nada foi alterado.
 announce_too_long = São { $length } caracteres; o Telegram permite 4096. Encurte um pouco.
 announce_preview = 👆 Vai ficar assim. Quando devo publicar?
 announce_ask_pin = Quando: { $when }. Devo fixar no grupo (em silêncio, sem notificação)?
@@ -246,6 +255,43 @@ privacy_forgotten = Pronto: tudo o que eu guardava sobre você foi apagado. Se v
 privacy_kept = Nada foi apagado.
 button_forget = Sim, apagar tudo
 button_keep_data = Não, manter
+button_open_in_bot = 💬 Abrir no bot
+inline_no_match_title = Nenhuma resposta encontrada
+inline_no_match_description = Toque para compartilhar um link para o bot, onde estão todos os temas.
+inline_no_match_text = Não encontrei uma resposta para “{ $query }”. Todos os temas, e um jeito de escrever em particular para a administração, estão no bot: @{ $bot }
+inline_crisis_title = 🆘 Se você está em crise, aqui tem ajuda
+button_ask = ✉️ Escrever para a administração
+ask_prompt = ✉️ Escreva sua mensagem para a administração: texto, uma foto ou uma mensagem de voz. Só a administração vê, e responde aqui, neste chat. Envie /done quando terminar.
+ask_sent = ✅ Sua mensagem chegou à administração. Eles vão responder aqui. Você pode continuar escrevendo, ou enviar /done.
+ask_done = Obrigado 💜 A administração ainda pode responder você aqui. /ask para escrever de novo.
+ask_in_private = Para escrever em particular para a administração, toque abaixo: só eles vão ver sua mensagem.
+ask_unavailable = Desculpe, escrever para a administração ainda não está configurado. Enquanto isso, /faq e /links estão aqui para você.
+ask_limit = Você enviou { $limit } mensagens para a administração na última hora, o máximo que consigo repassar. Eles já receberam e vão responder; você pode escrever de novo um pouco mais tarde. 💜
+ask_blocked = No momento a administração não pode receber suas mensagens por mim. /faq e /links continuam aqui para você.
+ask_not_supported = Consigo repassar para a administração texto, fotos e mensagens de voz.
+ask_failed = Desculpe, não consegui repassar sua mensagem agora. Tente de novo daqui a pouco.
+ask_media_hint = Eu não consigo ler fotos nem mensagens de voz, mas a administração consegue: toque abaixo e envie de novo.
+ask_admin_header =
+    💬 <b>{ $name }</b> · #{ $short_id } escreveu para a administração.
+    Responda a esta mensagem ou a qualquer uma das dele para responder; seu nome não aparece a não ser que você use /sign. Numa resposta: /close, /block, /unblock.
+ask_admin_topic_intro =
+    💬 <b>{ $name }</b> · #{ $short_id } escreveu para a administração.
+    Escreva neste tópico para responder; seu nome não aparece a não ser que você use /sign. Aqui: /close, /block, /unblock.
+ask_admin_crisis = ⚠️ <b>Palavras de crise</b> na próxima mensagem. A pessoa viu primeiro o texto de emergência e as linhas de apoio.
+ask_admin_undelivered = ⚠️ Não entregue: a pessoa bloqueou o bot ou apagou o chat.
+ask_admin_not_copied = ⚠️ Não entregue. O Telegram disse: { $error }
+ask_admin_unknown_reply = Não sei a qual membro isto responde. Responda a uma das mensagens dele, ou escreva no tópico dele.
+ask_admin_which = Use isto no tópico de um membro, ou como resposta a uma das mensagens dele.
+ask_admin_closed = Conversa encerrada. Se a pessoa escrever de novo, ela reabre.
+ask_admin_blocked = Bloqueado: as mensagens dessa pessoa não chegam mais a você. /unblock desfaz.
+ask_admin_already_blocked = Já estava bloqueado.
+ask_admin_unblocked = Desbloqueado: as mensagens dessa pessoa voltam a chegar a você.
+ask_admin_not_blocked = Não estava bloqueado.
+ask_admin_forgotten = O membro pediu para apagar os dados dele; esta conversa está encerrada.
+ask_admin_sign_on = Suas respostas agora terminam com o seu primeiro nome. /sign de novo para parar.
+ask_admin_sign_off = Suas respostas não mostram mais o seu nome.
+ask_signature = — { $name }, administração
+ask_member_closed = A administração encerrou esta conversa. Você pode escrever de novo quando quiser com /ask.
 privacy_language = Idioma: { $language } (escolhido por você)
 data_kind_member = Membro
 data_kind_tips = Dicas diárias
@@ -277,6 +323,16 @@ data_events = { $kind ->
         [one] uma vez
        *[other] { $count } vezes
     }, a última em { $last }
+data_kind_ask = Mensagens para a administração
+data_ask_thread = uma conversa com a administração, aberta em { $opened }{ $closed ->
+        [no] {""}
+       *[other] , encerrada em { $closed }
+    }
+data_ask_messages = { $count ->
+        [one] o id e o horário de { $count } mensagem repassada (nunca o conteúdo)
+       *[other] os ids e os horários de { $count } mensagens repassadas (nunca o conteúdo)
+    }
+data_ask_blocked = bloqueado(a) no /ask desde { $since }
 
 ## Idiomas (/language)
 language_ask = Agora escrevo para você em <b>{ $language }</b>. Qual idioma você prefere?

@@ -58,8 +58,17 @@ TRUE_METHODS = frozenset(
         "approveChatJoinRequest",
         "declineChatJoinRequest",
         "leaveChat",
+        # GAP 11: forum topics are not emulated; closing and reopening answer true.
+        "closeForumTopic",
+        "reopenForumTopic",
     }
 )
+
+# GAP 10: the emulator knows only sendMessage. Media sends and copies are stored through its
+# sendMessage (so clients see them, with these fields) and answered as the real API would.
+MEDIA_FIELDS = ("photo", "document", "video", "voice", "audio", "animation")
+MEDIA_SENDS = frozenset({"sendPhoto", "sendDocument", "sendVideo", "sendVoice"})
+COPIED_FIELDS = ("text", "entities", "caption", "caption_entities", *MEDIA_FIELDS)
 
 ADMIN_RIGHTS = {
     "can_be_edited": False,
@@ -112,6 +121,11 @@ def _keyboard(markup: Any) -> Any:
     return decoded.get("inline_keyboard") or []
 
 
+def _file(file_id: str, **extra: int) -> dict[str, Any]:
+    """A sent file as the real API describes it (sizes made up; only the id matters)."""
+    return {"file_id": file_id, "file_unique_id": f"u{abs(hash(file_id)) % 10**8}", **extra}
+
+
 def _bad_request(what: str) -> Result:
     return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {what}"}
 
@@ -135,6 +149,10 @@ class CompatProxy:
         self._next_update_id = 1
         self._sent_dates: dict[tuple[int, int], int] = {}  # (chat, message) -> date (s)
         self._poll_lock = threading.Lock()
+        # Members' messages as the bot received them, so copyMessage can copy them (GAP 10).
+        self._user_messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self._next_topic_id = 1000
+        self._inline_queries: set[str] = set()  # ids of the inline queries injected (GAP 12)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -310,6 +328,8 @@ class CompatProxy:
             return result
         if method in TRUE_METHODS:
             return self._ok(True)  # GAP 5: see TRUE_METHODS
+        if method in MEDIA_SENDS:
+            return self._store(token, int(params["chat_id"]), params)  # GAP 10
         if method == "deleteMessage":
             return self._forward(token, method, params)  # the emulator does this right
         # Anything else would get the emulator's HTTP 500; say clearly what is missing
@@ -423,6 +443,64 @@ class CompatProxy:
             answer["result"] = True  # real API: true (emulator: null)
         return status, answer
 
+    def _store(self, token: str, chat_id: int, fields: dict[str, Any]) -> Result:
+        """Keep a message through the emulator's sendMessage; answer the real Message (GAP 10)."""
+        flat = {k: v if isinstance(v, str) else json.dumps(v) for k, v in fields.items()}
+        status, answer = self._forward(token, "sendMessage", {**flat, "chat_id": str(chat_id)})
+        if not answer.get("ok"):
+            return status, answer
+        message_id = int(answer["result"]["message_id"])
+        message = self._message(message_id, chat_id, flat)
+        for key in ("caption", *MEDIA_FIELDS):
+            if key in fields:
+                message[key] = _decode(flat[key]) if key != "caption" else flat[key]
+        if "photo" in message and isinstance(message["photo"], str):
+            message["photo"] = [_file(message["photo"], width=800, height=600)]
+        for key in ("document", "video", "voice", "audio", "animation"):
+            if isinstance(message.get(key), str):
+                message[key] = _file(message[key], width=640, height=360, duration=5)
+        return self._ok(message)
+
+    def _m_copyMessage(self, token: str, method: str, params: dict[str, Any]) -> Result:
+        # GAP 10: not emulated. Copy the member's message (as received) or the bot's own.
+        source = (int(params["from_chat_id"]), int(params["message_id"]))
+        original = self._user_messages.get(source) or self._current(token, *source)
+        if original is None:
+            return _bad_request("message to copy not found")
+        fields = {k: _decode(original[k]) for k in COPIED_FIELDS if k in original}
+        for key in ("caption", "parse_mode", "message_thread_id", "reply_parameters"):
+            if key in params:
+                fields[key] = params[key]
+        status, answer = self._store(token, int(params["chat_id"]), fields)
+        if answer.get("ok"):
+            answer["result"] = {"message_id": answer["result"]["message_id"]}
+        return status, answer
+
+    def _m_answerInlineQuery(self, token: str, method: str, params: dict[str, Any]) -> Result:
+        # GAP 12: the emulator has no inline mode. Tests inject inline_query updates; the
+        # answer is checked as Telegram checks it, then recorded in the journal.
+        if params.get("inline_query_id") not in self._inline_queries:
+            return _bad_request(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
+        results = _decode(params.get("results", "[]"))
+        if not isinstance(results, list) or len(results) > 50:
+            return _bad_request("RESULTS_TOO_MUCH")
+        result_ids = [str(r.get("id", "")) for r in results]
+        if len(set(result_ids)) != len(result_ids) or not all(
+            0 < len(i.encode()) <= 64 for i in result_ids
+        ):
+            return _bad_request("RESULT_ID_INVALID")
+        return self._ok(True)
+
+    def _m_createForumTopic(self, token: str, method: str, params: dict[str, Any]) -> Result:
+        # GAP 11: not emulated. Topics exist only in forum chats the tests registered.
+        if not self._chat(int(params["chat_id"])).get("is_forum"):
+            return _bad_request("the chat is not a forum")
+        self._next_topic_id += 1
+        topic = {"message_thread_id": self._next_topic_id, "name": params["name"]}
+        return self._ok({**topic, "icon_color": 7322096})
+
     def _m_getMyCommands(self, token: str, method: str, params: dict[str, Any]) -> Result:
         return self._ok([])  # GAP 5: not emulated (HTTP 500)
 
@@ -481,7 +559,14 @@ class CompatProxy:
                 # telegram.CallbackQuery; Telegram derives it from the chat.
                 chat_id = (cq.get("message") or {}).get("chat", {}).get("id", 0)
                 cq["chat_instance"] = f"ci{chat_id}"
+            self._remember(update)
             self._queue(pending, update)
+
+    def _remember(self, update: dict[str, Any]) -> None:
+        """Keep a member's message so that copyMessage can copy it (GAP 10)."""
+        message = update.get("message")
+        if isinstance(message, dict) and "chat" in message:
+            self._user_messages[(int(message["chat"]["id"]), int(message["message_id"]))] = message
 
     def _queue(self, pending: list[dict[str, Any]], update: dict[str, Any]) -> None:
         # The proxy numbers the updates it hands out itself, so that updates injected
@@ -496,6 +581,9 @@ class CompatProxy:
         ``update`` is the Bot API Update without ``update_id``.
         """
         with self._poll_lock:
+            self._remember(update)
+            if "inline_query" in update:
+                self._inline_queries.add(str(update["inline_query"]["id"]))
             self._queue(self._pending.setdefault(token, []), dict(update))
 
     def _get_updates(self, token: str, params: dict[str, Any]) -> Result:

@@ -338,6 +338,7 @@ class ChatClient:
         self._seen: dict[int, tuple[str, str]] = {}
         self._calls_mark = 0
         self.last: BotMessage | None = None
+        self.last_inline: dict[str, Any] = {}
         self._mark()
 
     @staticmethod
@@ -363,17 +364,24 @@ class ChatClient:
         return out
 
     # ------------------------------------------------------------------ actions
-    def send(self, text: str) -> None:
-        """Send ``text`` as this user; a leading /command gets its bot_command entity."""
+    def send(self, text: str | None, **extra: Any) -> None:
+        """Send ``text`` as this user; a leading /command gets its bot_command entity.
+
+        ``extra`` adds Message fields the client cannot otherwise set (a ``photo``, a
+        ``voice``, ``message_thread_id``, ``reply_to_message``...); the emulator passes
+        them through to the bot. ``text`` None sends no text (a photo alone).
+        """
         self._mark()
         message: dict[str, Any] = {
             "botToken": BOT_TOKEN,
             "from": self.user,
             "chat": self.chat,
             "date": int(time.time()),
-            "text": text,
+            **extra,
         }
-        if text.startswith("/"):
+        if text is not None:
+            message["text"] = text
+        if text is not None and text.startswith("/"):
             length = len(text.split(maxsplit=1)[0])
             message["entities"] = [{"offset": 0, "length": length, "type": "bot_command"}]
         post_json(f"{self.env.emulator.url}/sendMessage", message)
@@ -411,6 +419,32 @@ class ChatClient:
                 "date": int(time.time()),
             },
         )
+
+    def inline(self, query: str, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """Type ``@bot <query>`` in this chat: the results the bot answered (GAP 12)."""
+        self._mark()
+        query_id = f"iq{time.monotonic_ns()}"
+        chat_type = "sender" if self.chat["type"] == "private" else self.chat["type"]
+        self.env.inject(
+            {
+                "inline_query": {
+                    "id": query_id,
+                    "from": self.user,
+                    "query": query,
+                    "offset": "",
+                    "chat_type": chat_type,
+                }
+            }
+        )
+
+        def answered() -> Call | None:
+            calls = self.env.proxy.find_calls("answerInlineQuery", self._calls_mark)
+            return next((c for c in calls if c.params.get("inline_query_id") == query_id), None)
+
+        call = wait_until(answered, timeout, "the bot's answerInlineQuery")
+        assert call.ok, f"Telegram would refuse this answer: {call.response}"
+        self.last_inline = call.params
+        return list(json.loads(call.params["results"]))
 
     # ------------------------------------------------------------------ reading
     def wait_for_reply(
