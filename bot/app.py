@@ -21,6 +21,7 @@ from bot.features.languages import Catalog, load_catalog
 from bot.features.matching import matcher_of
 from bot.runtime.commands import set_menus
 from bot.runtime.errors import error_handler
+from bot.runtime.lease import FencedRateLimiter, Role
 from bot.runtime.metrics import MeteredLimiter, Metrics, MetricsServer, wsgi_app
 from bot.storage import db
 from bot.storage.backup import InUse
@@ -53,10 +54,12 @@ def build_application(
             else load_catalog(settings.content_dir)
         )
     content = community_content(catalog, settings)
+    role = Role()
     api = settings.telegram_api_url
-    metrics = Metrics()
-    limiter = rate_limiter or AIORateLimiter(
-        overall_max_rate=settings.tips_rate_limit, max_retries=3
+    metrics = Metrics(role)
+    # The fence: a process that is not (or no longer) active sends nothing.
+    limiter = rate_limiter or FencedRateLimiter(
+        role, overall_max_rate=settings.tips_rate_limit, max_retries=3
     )
     builder = (
         ApplicationBuilder()
@@ -84,6 +87,7 @@ def build_application(
         matcher=matcher_of(catalog),
         catalog=catalog,
         metrics=metrics,
+        role=role,
     )
     application.bot_data["deps"] = deps
     # Group -3 runs before every other group: count each update, then let it through.

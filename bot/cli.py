@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
 from bot.config import ConfigError, Settings, load_settings
@@ -25,15 +24,6 @@ from bot.storage import db
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-# Updates the bot asks Telegram for; chat_member is needed to see members join and leave.
-ALLOWED_UPDATES = [
-    Update.MESSAGE,
-    Update.EDITED_MESSAGE,
-    Update.CALLBACK_QUERY,
-    Update.CHAT_MEMBER,
-    Update.MY_CHAT_MEMBER,
-]
 
 NO_TOKEN_HELP = """TELEGRAM_BOT_TOKEN is not set, so FibroBot cannot connect to Telegram.
   - Get a token from @BotFather, then put it in .env (copy .env.example) or the environment.
@@ -97,14 +87,19 @@ def fail(message: str, code: int) -> int:
 
 
 def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
-    """Long polling against the Bot API until SIGINT or SIGTERM."""
+    """Stand by, or take updates and run jobs while holding the role; until SIGINT/SIGTERM."""
     if settings.token is None:
         return fail(NO_TOKEN_HELP, EXIT_USAGE)
-    from bot.app import build_application  # noqa: PLC0415 (keeps `--help` fast)
+    # Imported here: keeps `--help` fast.
+    from bot.app import build_application  # noqa: PLC0415
+    from bot.runtime.lease import Timing, lease_for  # noqa: PLC0415
+    from bot.runtime.lifecycle import Lifecycle, SoleLease  # noqa: PLC0415
 
     application = build_application(settings)
+    timing = Timing(settings.failover_seconds)
+    lease = lease_for(settings.database_url, timing) or SoleLease()
     try:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
+        asyncio.run(Lifecycle(application, lease, timing).serve())
     except InvalidToken:
         return fail("the Bot API refused TELEGRAM_BOT_TOKEN; check it with @BotFather", EXIT_USAGE)
     except NetworkError as exc:

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     tips_missed_grace_hours: float = Field(default=3.0, ge=0, le=24)
     tips_rate_limit: float = Field(default=30.0, gt=0, le=10_000)
     tips_job_interval: float = Field(default=60.0, gt=0, le=3600)
+    # One active process among several (bot.runtime.lease): a standby takes over within this.
+    failover_seconds: float = Field(default=15.0, ge=3, le=600)
     # Tests only: start the bot's clock at this moment (then let it run, TEST_CLOCK_SPEED x).
     test_clock_start: AwareDatetime | None = None
     test_clock_speed: float = Field(default=1.0, gt=0, le=10_000)

@@ -15,6 +15,7 @@ from telegram.ext import Application, CallbackContext
 from bot.config import Settings
 from bot.features.content import Content
 from bot.features.i18n import language_of
+from bot.runtime.lease import Role, RoleLost
 from bot.runtime.metrics import Metrics
 from bot.storage.db import transaction
 from bot.storage.models import utcnow
@@ -48,6 +49,8 @@ class Deps:
     clock: Callable[[], datetime] = utcnow
     # Prometheus metrics of this application (bot.runtime.metrics); its role says active.
     metrics: Metrics = field(default_factory=Metrics)
+    # Active or standing by (bot.runtime.lease); active unless `fibrobot run` says otherwise.
+    role: Role = field(default_factory=Role)
     # Every language's content (``content`` above is the community's language).
     catalog: Catalog | None = None
     # Members' own language choices (/language) read from the database, by Telegram id:
@@ -98,9 +101,15 @@ class Deps:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One database unit of work for this update or job."""
+        """One database unit of work for this update or job.
+
+        Raises:
+            RoleLost: this process gave up its role; the next active one owns the data now.
+        """
         if self.sessions is None:
             raise RuntimeError("the database is not ready: post_init has not run")
+        if not self.role.is_active():
+            raise RoleLost("database")
         async with transaction(self.sessions) as session:
             yield session
 

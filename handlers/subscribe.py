@@ -753,7 +753,8 @@ async def delivery_job(context: Context) -> None:
             tips=content.tips,
             compose=compose,
             policy=policy_of(deps),
-            keep_going=lambda: context.application.running,
+            # A process that lost its role stops claiming: the next active one sends the rest.
+            keep_going=lambda: context.application.running and deps.role.is_active(),
         )
     deps.metrics.count_tips(report.counts)
     if report.counts:

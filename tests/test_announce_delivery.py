@@ -185,3 +185,20 @@ async def test_the_job_callback_uses_the_bot_clock(app: AnyApp, api: FakeBotAPI)
     await job.run(app)
     assert len(group_posts(api)) == 1
     assert (await get(app, row.id)).last_run == clock.now
+
+
+async def test_claimed_but_never_posted_goes_out_once_after_a_takeover(
+    app: AnyApp, api: FakeBotAPI, settings: Settings
+) -> None:
+    # The active process claimed the post, then died (kill -9) before Telegram took it.
+    row = await add_at(app, NOW - timedelta(minutes=1))
+    async with app_deps(app).transaction() as session:
+        outcome, _ = await ann.claim_once(session, row.id, NOW, ann.grace(settings))
+    assert outcome == "sent"
+    assert (await get(app, row.id)).status == ann.SENDING
+    assert group_posts(api) == []
+    async with restarted(settings, api, NOW) as again:  # the standby takes over
+        assert await ann.deliver_announcement(again, row.id, NOW) == "sent"
+        assert await ann.deliver_announcement(again, row.id, NOW) == "skipped"
+    assert group_posts(api) == ["<b>Friday</b> meet-up"]
+    assert (await get(app, row.id)).status == ann.SENT

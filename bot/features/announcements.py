@@ -1,8 +1,11 @@
 """Announcements and recurring posts: stored in our tables, rebuilt as JobQueue jobs.
 
 Data functions take the caller's session and never commit. Delivery claims an occurrence in
-one transaction before sending (a one-off becomes ``sent``, a repeat records ``last_run``),
-so a restart or a second job can never post the same occurrence twice.
+one transaction before sending (a one-off becomes ``sending``, then ``sent`` once Telegram
+took it; a repeat records ``last_run``), so a restart or a second job never posts the same
+occurrence twice. A one-off left in ``sending`` by a crash or a lost role may or may not
+have reached Telegram: the next start-up sends it again (duplicated only if it was on the
+wire), rather than lose it.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ SCHEDULED, PAUSED, SENT, MISSED, FAILED, CANCELLED = (
     "failed",
     "cancelled",
 )
+SENDING = "sending"  # a one-off claimed and being posted
 Outcome = Literal["sent", "missed", "skipped", "failed"]
 # sendPhoto/sendDocument/sendVideo: "caption, 0-1024 characters after entities parsing"
 # (Bot API). A longer text goes on in a second message.
@@ -226,11 +230,15 @@ async def follow_group(session: AsyncSession, settings: Settings, old: int, new:
 async def claim_once(
     session: AsyncSession, announcement_id: int, now: datetime, late: timedelta
 ) -> tuple[Outcome, Announcement | None]:
-    """Claim a due one-off: ``sent`` when it may go out now, ``missed`` when too late."""
+    """Claim a due one-off: ``sent`` when it may go out now, ``missed`` when too late.
+
+    A claimed row is ``sending`` until Telegram has taken the post (then ``sent``).
+    """
     row = await session.get(Announcement, announcement_id)
     if row is None or row.kind != "once" or row.status != SCHEDULED or row.run_at is None:
         return "skipped", None
-    status = MISSED if now - row.run_at > late else SENT
+    missed = now - row.run_at > late
+    status = MISSED if missed else SENDING
     # The condition on the status makes the claim atomic: only one claimer changes the row.
     result = await session.execute(
         update(Announcement)
@@ -240,9 +248,19 @@ async def claim_once(
     )
     if not getattr(result, "rowcount", 0):
         return "skipped", None
-    await record(session, f"#{row.id}", status, None)
+    await record(session, f"#{row.id}", MISSED if missed else SENT, None)
     await session.refresh(row)
-    return ("sent" if status == SENT else "missed"), row
+    return ("missed" if missed else "sent"), row
+
+
+async def recover_sending(session: AsyncSession) -> int:
+    """Start-up: one-offs left ``sending`` (fate unknown) are due again; how many."""
+    result = await session.execute(
+        update(Announcement)
+        .where(Announcement.kind == "once", Announcement.status == SENDING)
+        .values(status=SCHEDULED)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def claim_repeat(
@@ -389,6 +407,8 @@ async def restore_jobs(application: AnyApp) -> Restored:
     zone, now, late = deps.settings.zone, deps.clock(), grace(deps.settings)
     report, missed = Restored(), []
     async with deps.transaction() as session:
+        if interrupted := await recover_sending(session):
+            log.warning("%s announcement(s) were being posted when the bot stopped", interrupted)
         for row in await upcoming(session):
             if row.status != SCHEDULED:
                 continue
@@ -469,6 +489,11 @@ async def post_announcement(bot: Bot, deps: Deps, row: Announcement) -> Outcome:
                 await record(session, f"#{row.id}", "failed", None, type(exc).__name__)
         await tell_admins(bot, deps, failure_text(deps, row, exc), row.created_by)
         return "failed"
+    if row.kind == "once":
+        async with deps.transaction() as session:
+            await session.execute(
+                update(Announcement).where(Announcement.id == row.id).values(status=SENT)
+            )
     log.info("Announcement %s posted to chat %s", row.id, message.chat_id)
     if row.pin and not await pin(bot, message):
         await tell_admins(

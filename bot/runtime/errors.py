@@ -6,6 +6,7 @@ import logging
 import time
 from typing import Any, cast
 
+from sqlalchemy.exc import DBAPIError
 from telegram import CallbackQuery, Update
 from telegram.error import (
     BadRequest,
@@ -17,6 +18,7 @@ from telegram.error import (
 )
 
 from bot.deps import Context, get_deps
+from bot.runtime.lease import RoleLost
 
 log = logging.getLogger("bot.runtime.errors")
 
@@ -51,10 +53,28 @@ def is_expected(error: BaseException | None) -> bool:
     return isinstance(error, (Forbidden, RetryAfter, NetworkError, ChatMigrated))
 
 
+def lost_database(error: BaseException | None) -> bool:
+    """True when SQLAlchemy says the database connection broke under a query."""
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
 async def error_handler(update: object, context: Context) -> None:
     """Log the error with the update's ids; expected Telegram events are warnings."""
     error = context.error
     ids = update_ids(update)
+    if isinstance(error, RoleLost):
+        # This process gave up its role mid-way: the next active one takes over from the
+        # stored state (a tip claimed but not sent is sent by it). Nothing can be sent here.
+        what = ids if isinstance(update, Update) else "a job"
+        log.warning("Stopped %s: this process is no longer the active one", what)
+        return
+    if lost_database(error):
+        # The database went away (a restart, a cut network): the lease notices it too and
+        # this process steps down if it must. Not a bug, so no traceback.
+        get_deps(context).metrics.count_error(expected=True)
+        log.warning("Database connection lost while handling %s: %s", ids, type(error).__name__)
+        await _apologise(update, context)
+        return
     expected = is_expected(error)
     get_deps(context).metrics.count_error(expected=expected)
     if expected:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -69,10 +70,17 @@ def install_sqlite_pragmas(sync_engine: Any) -> None:
         event.listen(sync_engine, "connect", _sqlite_pragmas)
 
 
+def application_name() -> str:
+    """How this process names its PostgreSQL sessions (``pg_stat_activity``): one per pid."""
+    return f"fibrobot:{os.getpid()}"
+
+
 def create_engine(url: str) -> AsyncEngine:
     """An asyncio engine for the bot."""
     ensure_sqlite_dir(url)
-    engine = create_async_engine(async_url(url), pool_pre_ping=True)
+    postgres = make_url(async_url(url)).get_backend_name() == "postgresql"
+    connect_args = {"application_name": application_name()} if postgres else {}
+    engine = create_async_engine(async_url(url), pool_pre_ping=True, connect_args=connect_args)
     install_sqlite_pragmas(engine.sync_engine)
     return engine
 

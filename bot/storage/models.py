@@ -332,3 +332,19 @@ class AskBlock(Base):
     blocked_by: Mapped[int | None] = mapped_column(BigInteger)
     blocked_at: Mapped[datetime] = mapped_column(default=utcnow)
     told_at: Mapped[datetime | None] = mapped_column()
+
+
+class RoleLease(Base):
+    """The last heartbeat of the process holding the role (bot.runtime.lease), PostgreSQL only.
+
+    One row (id 1). The role itself is an advisory lock; this row tells a process that has
+    just taken it how recently the previous holder was alive, so it waits only as long as
+    that holder may still be stopping. ``holder`` names a process (``fibrobot:<pid>``);
+    nothing here concerns a member.
+    """
+
+    __tablename__ = "role_lease"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    holder: Mapped[str | None] = mapped_column(String(40))
+    heartbeat_at: Mapped[datetime | None]

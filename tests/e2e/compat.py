@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 import threading
 import time
 import urllib.error
@@ -130,6 +131,18 @@ def _bad_request(what: str) -> Result:
     return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {what}"}
 
 
+class Server(ThreadingHTTPServer):
+    """A broadcast opens up to 100 connections at once: a deeper backlog than the default 5,
+    so none is reset (the bot would see ReadError and retry a tip minutes later)."""
+
+    request_queue_size = 256
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A bot killed with ``kill -9`` drops its connections: not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class CompatProxy:
     """Bot API front for the emulator; see the module docstring."""
 
@@ -149,6 +162,8 @@ class CompatProxy:
         self._next_update_id = 1
         self._sent_dates: dict[tuple[int, int], int] = {}  # (chat, message) -> date (s)
         self._poll_lock = threading.Lock()
+        self._pollers: dict[str, int] = {}  # token -> the getUpdates call now being served
+        self.conflicts = 0  # getUpdates calls answered 409 (GAP 13)
         # Members' messages as the bot received them, so copyMessage can copy them (GAP 10).
         self._user_messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._next_topic_id = 1000
@@ -167,7 +182,7 @@ class CompatProxy:
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # the journal is the log
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server = Server(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -596,8 +611,20 @@ class CompatProxy:
         limit = int(params.get("limit") or 100)
         wait = min(float(params.get("timeout") or 0), MAX_LONG_POLL_SECONDS)
         deadline = time.monotonic() + wait
+        with self._poll_lock:
+            ticket = self._pollers[token] = self._pollers.get(token, 0) + 1
         while True:
             with self._poll_lock:
+                if self._pollers[token] != ticket:
+                    # GAP 13: two bot processes polling one token. Telegram ends the older
+                    # getUpdates with 409 Conflict; the emulator serves both.
+                    self.conflicts += 1
+                    return 409, {
+                        "ok": False,
+                        "error_code": 409,
+                        "description": "Conflict: terminated by other getUpdates request; "
+                        "make sure that only one bot instance is running",
+                    }
                 self._drain(token)
                 pending = [u for u in self._pending.get(token, []) if u["update_id"] >= offset]
                 self._pending[token] = pending

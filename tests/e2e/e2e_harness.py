@@ -201,6 +201,9 @@ def bot_env(
         TIMEZONE="UTC",
         LOG_LEVEL="INFO",
         PYTHONUNBUFFERED="1",
+        # A short failover keeps start-up quick: a new process waits a third of it (the
+        # fence, bot.runtime.lease) before it takes updates.
+        FAILOVER_SECONDS="3",
     )
     return env
 

@@ -24,7 +24,7 @@ from e2e_harness import (
     require_emulator,
 )
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Conflict
 
 pytestmark = pytest.mark.e2e
 
@@ -236,3 +236,21 @@ def test_gap4c_edits_that_change_nothing_or_miss_are_refused(stack: Stack) -> No
 
     edited = stack.run(scenario)
     assert edited.reply_markup is None, "removing the buttons is a change"
+
+
+def test_gap13_a_second_poller_ends_the_first_with_409_conflict(stack: Stack) -> None:
+    async def two_pollers() -> list[object]:
+        base = f"{stack.proxy.url}/bot"
+        async with Bot(BOT_TOKEN, base_url=base) as one, Bot(BOT_TOKEN, base_url=base) as two:
+            await one.delete_webhook(drop_pending_updates=True)  # earlier tests' updates
+            first = asyncio.create_task(one.get_updates(timeout=1))
+            await asyncio.sleep(0.3)  # the first one is held open, waiting for updates
+            second = asyncio.create_task(two.get_updates(timeout=1))
+            return await asyncio.gather(first, second, return_exceptions=True)
+
+    before = stack.proxy.conflicts
+    older, newer = _run(two_pollers())
+    assert isinstance(older, Conflict), older
+    assert "terminated by other getUpdates request" in older.message
+    assert newer == ()
+    assert stack.proxy.conflicts == before + 1
