@@ -106,10 +106,21 @@ class Deps:
         Raises:
             RoleLost: this process gave up its role; the next active one owns the data now.
         """
-        if self.sessions is None:
-            raise RuntimeError("the database is not ready: post_init has not run")
         if not self.role.is_active():
             raise RoleLost("database")
+        async with self.outcome_transaction() as session:
+            yield session
+
+    @asynccontextmanager
+    async def outcome_transaction(self) -> AsyncIterator[AsyncSession]:
+        """A unit of work that records what already happened, even after the role was lost.
+
+        Only for the outcome of work begun while active, such as marking a post that Telegram
+        has just accepted as sent: without it, the next active process would find the post
+        still ``sending`` and post it again. Never for starting new work.
+        """
+        if self.sessions is None:
+            raise RuntimeError("the database is not ready: post_init has not run")
         async with transaction(self.sessions) as session:
             yield session
 

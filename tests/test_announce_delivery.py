@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.deps import app_deps
 from bot.features import announcements as ann
 from bot.features.community import community_chat_id
-from bot.runtime.fakeapi import ADMIN_ID, GROUP_ID, FakeBotAPI
+from bot.runtime.fakeapi import ADMIN_ID, GROUP_ID, ApiCall, FakeBotAPI
 from tests.announce_util import NOW, Clock, add, add_at, changes, get, use_clock
 
 NEW_GROUP = -100999
@@ -202,3 +202,23 @@ async def test_claimed_but_never_posted_goes_out_once_after_a_takeover(
         assert await ann.deliver_announcement(again, row.id, NOW) == "skipped"
     assert group_posts(api) == ["<b>Friday</b> meet-up"]
     assert (await get(app, row.id)).status == ann.SENT
+
+
+async def test_posted_just_before_the_role_is_lost_is_not_posted_again(
+    app: AnyApp, api: FakeBotAPI, settings: Settings
+) -> None:
+    # Telegram takes the post, then this process loses its role before recording it sent.
+    row = await add_at(app, NOW - timedelta(minutes=1))
+    role = app_deps(app).role
+
+    def lose_role_once_posted(call: ApiCall) -> None:
+        if call.method == "sendMessage" and int(call.params["chat_id"]) == GROUP_ID:
+            role.set_active(False)
+
+    api.on_call = lose_role_once_posted
+    assert await ann.deliver_announcement(app, row.id, NOW) == "sent"
+    role.set_active(True)
+    assert (await get(app, row.id)).status == ann.SENT, "recorded though the role was lost"
+    async with restarted(settings, api, NOW) as again:  # the standby takes over
+        assert await ann.deliver_announcement(again, row.id, NOW) == "skipped"
+    assert group_posts(api) == ["<b>Friday</b> meet-up"]

@@ -490,7 +490,9 @@ async def post_announcement(bot: Bot, deps: Deps, row: Announcement) -> Outcome:
         await tell_admins(bot, deps, failure_text(deps, row, exc), row.created_by)
         return "failed"
     if row.kind == "once":
-        async with deps.transaction() as session:
+        # Telegram has the post: record it even if the role was lost meanwhile, so that the
+        # next active process does not post it again.
+        async with deps.outcome_transaction() as session:
             await session.execute(
                 update(Announcement).where(Announcement.id == row.id).values(status=SENT)
             )
