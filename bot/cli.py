@@ -109,19 +109,25 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_console(settings: Settings, _args: argparse.Namespace) -> int:
-    """The offline console."""
+def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
+    """The offline console, on a throwaway database unless ``--database-url`` names one."""
     from bot.runtime.console import Console  # noqa: PLC0415
 
+    chosen = getattr(args, "database_url", None)
+    if chosen is not None:
+        try:
+            settings = load_settings(database_url=chosen)
+        except ConfigError as exc:
+            return fail(f"--database-url: {exc}".replace("DATABASE_URL: ", ""), EXIT_USAGE)
     # The terminal is the bot's screen here: only warnings and errors go to the log.
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
+    console = Console(settings, own_database=chosen is None)
     print(
-        "FibroBot offline console: nothing leaves this machine. "
-        "To connect to Telegram, set TELEGRAM_BOT_TOKEN (see .env.example) and run "
-        "`fibrobot run`.",
+        f"{console.banner()}\nTo connect to Telegram, set TELEGRAM_BOT_TOKEN (see .env.example)"
+        " and run `fibrobot run`.",
         file=sys.stderr,
     )
-    asyncio.run(Console(settings).run())
+    asyncio.run(console.run())
     return EXIT_OK
 
 
@@ -266,9 +272,13 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="connect to the Bot API (needs TELEGRAM_BOT_TOKEN)").set_defaults(
         func=cmd_run
     )
-    sub.add_parser("console", help="try the bot offline in this terminal").set_defaults(
-        func=cmd_console
+    console = sub.add_parser("console", help="try the bot offline in this terminal")
+    console.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="keep console play in this database (default: a throwaway one, never DATABASE_URL)",
     )
+    console.set_defaults(func=cmd_console)
     db_parser = sub.add_parser("db", help="database migrations")
     db_sub = db_parser.add_subparsers(dest="db_command", required=True)
     up = db_sub.add_parser("upgrade", help="apply migrations (default: all)")

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     feed_digest_time: time = time(18, 0)
     feed_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
     welcome_delete_minutes: int = Field(default=0, ge=0, le=2880)
+    # Joins within this many seconds of the first get one welcome together (Telegram allows
+    # about 20 messages a minute in one group).
+    welcome_gather_seconds: float = Field(default=5.0, ge=0, le=60)
     # --- /ask: members write to the admins privately
     admin_chat_id: int | None = None
     ask_limit_per_hour: int = Field(default=5, ge=1, le=100)

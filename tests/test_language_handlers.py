@@ -19,7 +19,7 @@ from bot.runtime.fakeapi import GROUP_ID, FakeBotAPI
 from bot.storage.models import Member, Subscription
 from handlers.subscribe import delivery_job
 from tests.conftest import TIPS_NOW
-from tests.test_members import status_fields
+from tests.test_members import status_fields, welcome_now
 from tests.test_tips_delivery import FakeContext
 from tests.tg import MEMBER_ID, OTHER_MEMBER_ID, Driver, chat, only, texts, user
 
@@ -122,7 +122,11 @@ async def test_the_welcome_to_everyone_is_in_the_community_language(
         "new_chat_member": {"user": person} | status_fields("member"),
     }
     update = Update.de_json({"update_id": 9001, "chat_member": change}, app.bot)
-    welcome = only(await spanish(app, api).process(update))
+    ana = spanish(app, api)
+    before = len(api.calls)
+    await ana.process(update)
+    await welcome_now(app)
+    welcome = only(api.calls[before:])
     assert welcome.text.startswith("Welcome, Ana")
 
 

@@ -3,6 +3,11 @@
 Lines typed (or piped) on standard input become messages from a member; every message the
 bot sends is printed. Inline buttons are numbered: typing the number presses the button.
 Lines starting with ``:`` steer the console (``:help`` lists them).
+
+The console is a playground: its fake group is the community group (so ``:admin`` can try
+every admin command at once), and it keeps its data in a throwaway database of its own,
+never in the real bot's ``DATABASE_URL``, unless the user chooses one
+(``fibrobot console --database-url URL``).
 """
 
 from __future__ import annotations
@@ -13,18 +18,22 @@ import itertools
 import json
 import re
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any, TextIO, cast
 from urllib.parse import parse_qs, urlparse
 
+from sqlalchemy.engine import make_url
 from telegram import Message, Update
 from telegram.ext import AIORateLimiter
 
 from bot.app import AnyApp, build_application, start_offline, stop_offline
 from bot.config import Settings
 from bot.deps import app_deps
+from bot.features.community import community_chat_id
 from bot.runtime.fakeapi import ADMIN_ID, BOT_USERNAME, GROUP_ID, ApiCall, FakeBotAPI
+from handlers.members import GATHER_JOB
 
 MEMBER_ID = 1001
 # The admins' chat for /ask when ADMIN_CHAT_ID is not set: a plain group in the fake API.
@@ -34,7 +43,8 @@ CONSOLE_HELP = """Console commands:
   :private   talk to the bot in a private chat (the default)
   :group     talk in the community group
   :member    act as an ordinary member (the default)
-  :admin     act as a community admin
+  :admin     act as a community admin (try /announce, /scheduled, /stats, /setup, /welcome)
+  :join Ana Ben   people join the community group (one welcome for a wave of joins)
   :lang es   make your Telegram's language Spanish (en, es, pt...; /language overrides it)
   :answer T  as an admin, answer the last /ask message with the text T
   :inline Q  the inline results of @bot Q, as Telegram would list them
@@ -65,6 +75,7 @@ class ConsoleState:
     button_numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(10_000))
+    newcomer_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(5_000))
     # /ask: what was typed (to show copies), and the last copy in the admins' chat.
     typed: dict[int, str] = field(default_factory=dict)
     last_ask_copy: int | None = None
@@ -78,17 +89,48 @@ def plain(text: str) -> str:
 class Console:
     """Drives the application from lines of text and prints what the bot sends."""
 
-    def __init__(self, settings: Settings, out: TextIO = sys.stdout) -> None:
+    def __init__(
+        self, settings: Settings, out: TextIO = sys.stdout, *, own_database: bool = True
+    ) -> None:
+        """Build the bot on a fake Bot API.
+
+        Args:
+            settings: the bot's settings; the console keeps its own copy (see ``own_settings``).
+            out: where the bot's messages are printed.
+            own_database: True (the default) keeps console play in a throwaway SQLite file,
+                deleted by ``run`` at the end; False uses ``settings.database_url`` as given.
+        """
         self.out = out
         self.state = ConsoleState()
-        self.group_id = settings.community_chat_id or GROUP_ID
-        if settings.admin_chat_id is None:
-            settings = settings.model_copy(update={"admin_chat_id": CONSOLE_ADMIN_CHAT})
-        self.admin_chat_id = settings.admin_chat_id
+        self._scratch = (
+            tempfile.TemporaryDirectory(prefix="fibrobot-console-") if own_database else None
+        )
+        self.settings = own_settings(settings, self._scratch.name if self._scratch else None)
+        self.group_id = self.settings.community_chat_id or GROUP_ID
+        self.admin_chat_id = self.settings.admin_chat_id
         self.api = FakeBotAPI(on_call=self._show)
         # No flood limits to respect offline.
         limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0)
-        self.app: AnyApp = build_application(settings, self.api, rate_limiter=limiter)
+        self.app: AnyApp = build_application(self.settings, self.api, rate_limiter=limiter)
+
+    def banner(self) -> str:
+        """What the console is, and where its data goes (never a password)."""
+        if self._scratch is not None:
+            where = (
+                "Console play goes to a throwaway database of its own, deleted when you leave; "
+                "the bot's DATABASE_URL is never touched "
+                "(`fibrobot console --database-url URL` to keep it elsewhere)."
+            )
+        else:
+            shown = make_url(self.settings.database_url).render_as_string(hide_password=True)
+            where = (
+                f"Console play goes to the database you chose: {shown}. Its jobs (tips, posts) "
+                "run against it too, so never choose a live bot's database."
+            )
+        return (
+            "FibroBot offline console: nothing is sent to Telegram. The console's group is "
+            f"the community group, and :admin makes you its admin. {where}"
+        )
 
     @property
     def user_id(self) -> int:
@@ -126,6 +168,9 @@ class Console:
     # --- Output -----------------------------------------------------------------------
 
     def _show(self, call: ApiCall) -> None:
+        if call.method == "deleteMessage":
+            self._print(f"\n(bot deleted its message {call.params['message_id']})")
+            return
         if call.method == "copyMessage":
             self._show_copy(call)
             return
@@ -186,18 +231,22 @@ class Console:
         line = line.strip()
         if not line:
             return True
-        if line.lower().startswith(":inline"):
-            await self._inline(line[len(":inline") :].strip())
-            return True
-        if line.lower().startswith(":answer"):
-            await self._answer(line[len(":answer") :].strip())
-            return True
         if line.startswith(":"):
-            return self._console_command(line)
+            return await self._with_argument(line) or self._console_command(line)
         if line.isdigit() and int(line) in self.state.buttons:
             await self._press(self.state.buttons[int(line)])
             return True
         await self.app.process_update(self._message_update(line))
+        return True
+
+    async def _with_argument(self, line: str) -> bool:
+        """``:join``, ``:inline`` and ``:answer`` take the rest of the line; False otherwise."""
+        word, _, rest = line.partition(" ")
+        actions = {":join": self._join, ":inline": self._inline, ":answer": self._answer}
+        action = actions.get(word.lower())
+        if action is None:
+            return False
+        await action(rest.strip())
         return True
 
     def _console_command(self, line: str) -> bool:
@@ -226,6 +275,32 @@ class Console:
         self.state.language_code = code
         self._print(f"(your Telegram is now in {code}; /language would override it)")
         return True
+
+    async def _join(self, names: str) -> None:
+        """Made-up people join the community group, as Telegram reports it (chat_member)."""
+        group = {"id": self.group_id, "type": "supergroup", "title": "Fibro community"}
+        for name in names.split() or ["Newcomer"]:
+            person = {"id": next(self.state.newcomer_ids), "is_bot": False, "first_name": name}
+            change = {
+                "chat": group,
+                "from": person,
+                "date": int(time.time()),
+                "old_chat_member": {"user": person, "status": "left"},
+                "new_chat_member": {"user": person, "status": "member"},
+            }
+            data = {"update_id": next(self.state.update_ids), "chat_member": change}
+            await self.app.process_update(Update.de_json(data, self.app.bot))
+        window = self.settings.welcome_gather_seconds
+        self._print(f"(joined the community group; the welcome follows within {window:g} s)")
+
+    async def _welcome_now(self) -> None:
+        """At the end of piped input: end the welcome's gathering window instead of losing it."""
+        if self.app.job_queue is None:
+            return
+        for job in self.app.job_queue.jobs():
+            if (job.name or "").startswith(GATHER_JOB):
+                job.schedule_removal()
+                await job.run(self.app)
 
     async def _inline(self, query: str) -> None:
         """The member types ``@bot <query>`` in the current chat."""
@@ -310,9 +385,23 @@ class Console:
         else:
             self._print(f"(this button opens {url} in a browser)")
 
+    async def start(self) -> None:
+        """Start the bot; with a chosen database, type in the community group it knows."""
+        await start_offline(self.app)
+        async with app_deps(self.app).transaction() as session:
+            self.group_id = await community_chat_id(session, self.settings) or self.group_id
+
+    async def stop(self) -> None:
+        """Stop the bot and delete the throwaway database."""
+        try:
+            await stop_offline(self.app)
+        finally:
+            if self._scratch is not None:
+                self._scratch.cleanup()
+
     async def run(self, stream: TextIO = sys.stdin) -> None:
         """Run until the input ends or :quit."""
-        await start_offline(self.app)
+        await self.start()
         try:
             interactive = stream.isatty()
             if interactive:
@@ -323,5 +412,23 @@ class Console:
                 line = await asyncio.to_thread(stream.readline)
                 if not line or not await self.handle_line(line):
                     break
+            await self._welcome_now()
         finally:
-            await stop_offline(self.app)
+            await self.stop()
+
+
+def own_settings(settings: Settings, scratch_dir: str | None) -> Settings:
+    """The console's copy of the settings: its fake groups are the community and admins' chats.
+
+    Args:
+        settings: the bot's settings (from the environment and ``.env``).
+        scratch_dir: a folder for a throwaway SQLite database, or None to keep
+            ``settings.database_url`` (the user chose it with ``--database-url``).
+    """
+    update: dict[str, Any] = {
+        "community_chat_id": settings.community_chat_id or GROUP_ID,
+        "admin_chat_id": settings.admin_chat_id or CONSOLE_ADMIN_CHAT,
+    }
+    if scratch_dir is not None:
+        update["database_url"] = f"sqlite:///{scratch_dir}/console.db"
+    return settings.model_copy(update=update)

@@ -2,7 +2,8 @@
 
 The offline console and the handler tests swap the network for this, the pattern of PTB's
 own test suite (an offline request). It keeps the messages it "sent" so that edits, buttons
-and replies behave as they would against Telegram, and it can be told to fail a method the way
+and replies behave as they would against Telegram (an edit that changes nothing is refused with
+"message is not modified", as Telegram does), and it can be told to fail a method the way
 Telegram fails (blocked user, flood control, server error, migrated group).
 """
 
@@ -23,6 +24,11 @@ BOT_ID = 700000001
 BOT_USERNAME = "FibroHelperBot"
 ADMIN_ID = 1000
 GROUP_ID = -1001234567890
+# Telegram's words when an edit would leave the message as it is.
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are"
+    " exactly the same as a current content and reply markup of the message"
+)
 
 # What getChatMember answers for the bot in a group: an administrator with these rights.
 BOT_ADMIN_RIGHTS = {
@@ -155,10 +161,24 @@ class FakeBotAPI(BaseRequest):
                 self.calls.append(call)
                 return answer[0], json.dumps(answer[1]).encode()
         self.calls.append(call)
+        refusal = self._refusal(api_method, params)
+        if refusal is not None:
+            return 400, json.dumps(refusal).encode()
         call.result = self._result(api_method, params)
         if self.on_call is not None:
             self.on_call(call)
         return 200, json.dumps({"ok": True, "result": call.result}).encode()
+
+    def _refusal(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
+        """Telegram's answer to an edit that changes nothing (a button pressed twice)."""
+        if method != "editMessageText" or "message_id" not in params:
+            return None
+        stored = self.messages.get((int(params.get("chat_id", 0)), int(params["message_id"])))
+        if stored is None or stored.text != params.get("text", ""):
+            return None
+        if _markup(stored.reply_markup) != _markup(params.get("reply_markup")):
+            return None
+        return {"ok": False, "error_code": 400, "description": NOT_MODIFIED}
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         handler = getattr(self, f"_api_{method}", None)
@@ -285,6 +305,11 @@ def _uploads(request_data: RequestData | None) -> dict[str, bytes]:
         return {}
     parts = request_data.multipart_data.items()
     return {name: part[1] for name, part in parts if isinstance(part[1], bytes)}
+
+
+def _markup(markup: Any) -> Any:
+    """An inline keyboard as data, whether PTB sent it as JSON text or as a dict."""
+    return json.loads(markup) if isinstance(markup, str) else (markup or None)
 
 
 def _chat(chat_id: int) -> dict[str, Any]:

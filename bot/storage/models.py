@@ -17,6 +17,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -102,12 +103,17 @@ class FaqUsage(Base):
 
 
 class Community(Base):
-    """The community group, when an admin set it with /setup (it wins over COMMUNITY_CHAT_ID)."""
+    """The community: its group, and whether newcomers get a welcome.
+
+    ``chat_id`` is the group an admin set with /setup (it wins over COMMUNITY_CHAT_ID); empty,
+    the setting decides. Nothing here concerns a member.
+    """
 
     __tablename__ = "community"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False, default=1)
-    chat_id: Mapped[int] = mapped_column(BigInteger)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    welcome_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     set_by: Mapped[int | None] = mapped_column(BigInteger)
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -214,13 +220,17 @@ class MemberEvent(Base):
 
 
 class WelcomeMessage(Base):
-    """A group welcome waiting to be deleted, so a restart still tidies it away."""
+    """A group welcome the bot posted and has not deleted yet, so a restart still tidies it.
+
+    It goes at ``delete_at`` (WELCOME_DELETE_MINUTES), or, when that is empty, when the next
+    welcome replaces it. Only chat and message ids: never the names it greeted.
+    """
 
     __tablename__ = "welcome_messages"
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    delete_at: Mapped[datetime]
+    delete_at: Mapped[datetime | None]
 
 
 # --- Daily tips ------------------------------------------------------------------------------

@@ -151,7 +151,13 @@ rules =
     5. If something worries you, write to an admin privately.
 
 ## The short welcome posted in the group when someone joins ({first_name} is theirs).
-group_welcome = Welcome, { $first_name } 💜 We're glad you found us. Take your time: read along, and say hello whenever you feel like it.
+group_welcome = Welcome, { $names } 💜 We're glad you found us. Take your time: read along, and say hello whenever you feel like it.
+welcome_names_two = { $first } and { $second }
+welcome_names_three = { $first }, { $second } and { $third }
+welcome_names_more = { $first }, { $second } and { $others } others
+welcome_on = 👋 Welcomes are on: newcomers get a short hello with the rules. /welcome off turns them off.
+welcome_off = 🔕 Welcomes are off: newcomers join quietly. /welcome on turns them back on.
+welcome_usage = Please write <code>/welcome on</code> or <code>/welcome off</code>.
 button_subscribe = 🌱 Daily tips
 
 ## Blog updates posted to the group.

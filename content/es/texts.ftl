@@ -136,7 +136,13 @@ rules =
     5. Si algo te preocupa, escribe en privado a alguien de la administración.
 
 ## La breve bienvenida en el grupo cuando alguien entra.
-group_welcome = Te damos la bienvenida, { $first_name } 💜 Nos alegra que nos hayas encontrado. Tómate tu tiempo: lee con calma y saluda cuando te apetezca.
+group_welcome = Hola, { $names } 💜 Bienvenida a la comunidad: nos alegra mucho la llegada. Aquí no hay prisa: se puede leer con calma y saludar cuando apetezca.
+welcome_names_two = { $first } y { $second }
+welcome_names_three = { $first }, { $second } y { $third }
+welcome_names_more = { $first }, { $second } y { $others } personas más
+welcome_on = 👋 Las bienvenidas están activadas: quien llega recibe un saludo breve con las normas. /welcome off las desactiva.
+welcome_off = 🔕 Las bienvenidas están desactivadas: quien llega entra en silencio. /welcome on las vuelve a activar.
+welcome_usage = Escribe <code>/welcome on</code> o <code>/welcome off</code>.
 button_subscribe = 🌱 Consejos diarios
 
 ## Novedades del blog publicadas en el grupo.

@@ -136,7 +136,13 @@ rules =
     5. Se algo preocupar você, escreva no privado para alguém da administração.
 
 ## A breve boas-vindas no grupo quando alguém entra.
-group_welcome = Seja bem-vindo(a), { $first_name } 💜 Que bom que você nos encontrou. Sem pressa: leia com calma e diga olá quando tiver vontade.
+group_welcome = Olá, { $names } 💜 Boas-vindas à comunidade: que alegria essa chegada. Aqui não tem pressa: dá para ler com calma e dizer olá quando der vontade.
+welcome_names_two = { $first } e { $second }
+welcome_names_three = { $first }, { $second } e { $third }
+welcome_names_more = { $first }, { $second } e mais { $others } pessoas
+welcome_on = 👋 As boas-vindas estão ligadas: quem chega recebe um olá curto com as regras. /welcome off desliga.
+welcome_off = 🔕 As boas-vindas estão desligadas: quem chega entra em silêncio. /welcome on liga de novo.
+welcome_usage = Escreva <code>/welcome on</code> ou <code>/welcome off</code>.
 button_subscribe = 🌱 Dicas diárias
 
 ## Novidades do blog publicadas no grupo.
