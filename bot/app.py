@@ -6,11 +6,15 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram import (
-    LinkPreviewOptions,
-)
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    Defaults,
+    TypeHandler,
+)
 from telegram.request import BaseRequest
 
 import handlers
@@ -23,13 +27,16 @@ from bot.runtime.commands import set_menus
 from bot.runtime.errors import error_handler
 from bot.runtime.lease import FencedRateLimiter, Role
 from bot.runtime.metrics import MeteredLimiter, Metrics, MetricsServer, wsgi_app
-from bot.storage import db
+from bot.runtime.persistence import FlowPersistence, write_flows_now
 from bot.storage.backup import InUse
 
 log = logging.getLogger(__name__)
 
 # A token is required to build a bot; offline runs (console, tests) use this one.
 OFFLINE_TOKEN = "123456789:offline-console-token"  # noqa: S105
+
+# After every feature's group (handlers use -2 to 0): see write_flows_now.
+FLOWS_GROUP = 100
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
@@ -75,6 +82,12 @@ def build_application(
         )
         # Every Bot API call passes here: the metrics count messages and Telegram's errors.
         .rate_limiter(MeteredLimiter(limiter, metrics))
+        .persistence(
+            FlowPersistence(
+                lambda: app_deps(application).open_database(),
+                lambda: app_deps(application).role.is_active(),  # noqa: PLW0108 (built below)
+            )
+        )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -93,6 +106,8 @@ def build_application(
     # Group -3 runs before every other group: count each update, then let it through.
     application.add_handler(metrics.update_handler(), group=-3)
     handlers.register_all(application, deps)
+    # Last of all: a flow step an update changed is written at once (survives a kill -9).
+    application.add_handler(TypeHandler(Update, write_flows_now), group=FLOWS_GROUP)
     application.add_error_handler(error_handler)
     return application
 
@@ -113,12 +128,10 @@ def community_content(catalog: Catalog, settings: Settings) -> Content:
 async def _post_init(application: AnyApp) -> None:
     """Migrate and open the database, register the command menu, rebuild scheduled jobs."""
     deps = app_deps(application)
-    url = deps.settings.database_url
     # Marks the database as used by a running bot, so `fibrobot db restore` refuses.
-    application.bot_data["in_use"] = await asyncio.to_thread(InUse, url)
-    await asyncio.to_thread(db.upgrade, url)
-    deps.engine = db.create_engine(url)
-    deps.sessions = db.create_sessionmaker(deps.engine)
+    application.bot_data["in_use"] = await asyncio.to_thread(InUse, deps.settings.database_url)
+    # Usually opened already: the persistence reads flows in progress before post_init.
+    await deps.open_database()
     await set_menus(application.bot, deps)
     for hook in deps.on_startup:
         await hook(application)

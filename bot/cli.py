@@ -78,6 +78,9 @@ def setup_logging(settings: Settings) -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # PTB logs whole updates and Bot API answers at DEBUG: members' words and names. Message
+    # text is never logged, so even LOG_LEVEL=DEBUG stops PTB at INFO.
+    logging.getLogger("telegram").setLevel(max(logging.INFO, root.level))
 
 
 def fail(message: str, code: int) -> int:
@@ -87,7 +90,7 @@ def fail(message: str, code: int) -> int:
 
 
 def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
-    """Stand by, or take updates and run jobs while holding the role; until SIGINT/SIGTERM."""
+    """Stand by, or take updates (polling or webhook) and run jobs while holding the role."""
     if settings.token is None:
         return fail(NO_TOKEN_HELP, EXIT_USAGE)
     # Imported here: keeps `--help` fast.
@@ -106,6 +109,8 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
         return fail(
             f"cannot reach the Bot API at {settings.telegram_api_url} ({exc})", EXIT_FAILED
         )
+    except OSError as exc:  # the webhook's port is taken, or the address is not ours
+        return fail(f"webhook: {exc}", EXIT_FAILED)
     return EXIT_OK
 
 

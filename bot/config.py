@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlparse
@@ -14,6 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class ConfigError(Exception):
@@ -64,6 +66,11 @@ class Settings(BaseSettings):
     tips_job_interval: float = Field(default=60.0, gt=0, le=3600)
     # One active process among several (bot.runtime.lease): a standby takes over within this.
     failover_seconds: float = Field(default=15.0, ge=3, le=600)
+    # Webhook mode (empty WEBHOOK_URL: long polling)
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
     # Tests only: start the bot's clock at this moment (then let it run, TEST_CLOCK_SPEED x).
     test_clock_start: AwareDatetime | None = None
     test_clock_speed: float = Field(default=1.0, gt=0, le=10_000)
@@ -107,6 +114,36 @@ class Settings(BaseSettings):
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ValueError("must be the http(s) address of an RSS or Atom feed")
         return str(value).strip()
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        parsed = urlparse(str(value).strip())
+        # Telegram calls webhooks over HTTPS only; plain http is for a local Bot API server.
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError("must be the public https:// address Telegram posts updates to")
+        return str(value).strip()
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        # Telegram's setWebhook: secret_token is 1-256 characters, A-Z, a-z, 0-9, _ and -.
+        if not isinstance(value, str) or not SECRET_PATTERN.match(value.strip()):
+            raise ValueError("must be 1 to 256 characters: letters, digits, _ and - only")
+        return value.strip()
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        try:
+            ip_address(value.strip())
+        except ValueError:
+            raise ValueError("must be an IP address such as 127.0.0.1 or 0.0.0.0") from None
+        return value.strip()
 
     @field_validator("feed_message_thread_id", "feed_poll_seconds", "admin_chat_id", mode="before")
     @classmethod
@@ -153,6 +190,11 @@ class Settings(BaseSettings):
         if self.feed_poll_seconds is not None:
             return timedelta(seconds=self.feed_poll_seconds)
         return timedelta(minutes=self.feed_poll_minutes)
+
+    @property
+    def webhook_path(self) -> str:
+        """The URL path Telegram posts to (``/`` when WEBHOOK_URL has none)."""
+        return urlparse(self.webhook_url or "").path or "/"
 
     @property
     def token(self) -> str | None:

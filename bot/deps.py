@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -17,9 +18,10 @@ from bot.features.content import Content
 from bot.features.i18n import language_of
 from bot.runtime.lease import Role, RoleLost
 from bot.runtime.metrics import Metrics
+from bot.storage import db
 from bot.storage.db import transaction
 from bot.storage.models import utcnow
-from bot.storage.privacy import MEMBER_DATA, PersonalData
+from bot.storage.privacy import FLOW_DATA, MEMBER_DATA, PersonalData
 
 if TYPE_CHECKING:
     from bot.features.languages import Catalog
@@ -44,7 +46,7 @@ class Deps:
     # Features that rebuild jobs or warm caches at start-up, after the database is ready.
     on_startup: list[Hook] = field(default_factory=list)
     # What the bot stores about members, for /mydata and /forget (see bot.storage.privacy).
-    personal_data: list[PersonalData] = field(default_factory=lambda: [MEMBER_DATA])
+    personal_data: list[PersonalData] = field(default_factory=lambda: [MEMBER_DATA, FLOW_DATA])
     # The time; tests replace it to move the clock instead of waiting.
     clock: Callable[[], datetime] = utcnow
     # Prometheus metrics of this application (bot.runtime.metrics); its role says active.
@@ -98,6 +100,15 @@ class Deps:
         """
         user = update.effective_user if isinstance(update, Update) else None
         return self.content_in(self.language_of(user))
+
+    async def open_database(self) -> Callable[[], AbstractAsyncContextManager[AsyncSession]]:
+        """Migrate and open the database once (the first caller does it); ``transaction``."""
+        if self.engine is None:
+            url = self.settings.database_url
+            await asyncio.to_thread(db.upgrade, url)
+            self.engine = db.create_engine(url)
+            self.sessions = db.create_sessionmaker(self.engine)
+        return self.transaction
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

@@ -54,16 +54,46 @@ class Draft:
     pin: bool = False
     thread_id: int | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        """The draft as JSON, as the flow keeps it in the database (bot.runtime.persistence)."""
+        when = self.when
+        return {
+            "text_html": self.text_html,
+            "media": None if self.media is None else [self.media.kind, self.media.file_id],
+            "when": None
+            if when is None
+            else [when.kind, when.at.isoformat() if when.at else None, when.cron],
+            "when_text": self.when_text,
+            "pin": self.pin,
+            "thread_id": self.thread_id,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Draft:
+        """A draft back from ``to_json``."""
+        when, media = data.get("when"), data.get("media")
+        return cls(
+            text_html=str(data.get("text_html", "")),
+            media=None if media is None else ann.Media(media[0], media[1]),
+            when=None
+            if when is None
+            else When(when[0], datetime.fromisoformat(when[1]) if when[1] else None, when[2]),
+            when_text=str(data.get("when_text", "")),
+            pin=bool(data.get("pin")),
+            thread_id=data.get("thread_id"),
+        )
+
 
 def draft_key(update: Update) -> str:
-    """Where this chat's draft lives in the admin's user_data."""
+    """Where this chat's draft lives in the admin's user_data (a flow key, kept on restart)."""
     chat = update.effective_chat
     return f"announce:{chat.id if chat else 0}"
 
 
 def get_draft(update: Update, context: Context) -> Draft:
     """The draft of this admin in this chat."""
-    return cast(Draft, (context.user_data or {}).get(draft_key(update), Draft()))
+    stored = (context.user_data or {}).get(draft_key(update))
+    return Draft.from_json(stored) if isinstance(stored, dict) else Draft()
 
 
 def put_draft(update: Update, context: Context, draft: Draft | None) -> None:
@@ -73,7 +103,7 @@ def put_draft(update: Update, context: Context, draft: Draft | None) -> None:
     if draft is None:
         context.user_data.pop(draft_key(update), None)
     else:
-        context.user_data[draft_key(update)] = draft
+        context.user_data[draft_key(update)] = draft.to_json()
 
 
 # --- What admins read ----------------------------------------------------------------------
@@ -282,6 +312,9 @@ async def confirm(update: Update, context: Context) -> int:
     await query.answer()
     draft = get_draft(update, context)
     put_draft(update, context, None)
+    if not draft.text_html and draft.media is None:  # erased by /forget halfway through
+        await reply(update, deps.content.text("announce_cancelled_draft"))
+        return ConversationHandler.END
     text = await store_and_schedule(context, deps, draft, user_id(update))
     await reply(update, text)
     return ConversationHandler.END
@@ -558,6 +591,8 @@ def conversation() -> ConversationHandler[Any]:
             allow_reentry=True,
             conversation_timeout=TIMEOUT_SECONDS,
             name="announce",
+            # The step survives a restart or a takeover (bot.runtime.persistence).
+            persistent=True,
         )
 
 

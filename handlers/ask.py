@@ -233,21 +233,21 @@ def place_of(thread: AskThread) -> Place:
 
 
 async def relay_to_admins(update: Update, context: Context, message: Message) -> None:
-    """Blocked, over the limit, or: crisis help first, then the copy to the admins, then thanks."""
+    """Crisis help first; then blocked, over the limit (unless in crisis), or the copy, thanks."""
     deps, member = get_deps(context), cast(User, update.effective_user)
     state = await gate(deps, member.id)
+    crisis = mentions_crisis(message.text or message.caption or "", deps.crisis_words())
+    if crisis:  # help comes first, whatever else holds
+        await reply(update, *crisis_message(deps.content_for(update)))
     if state.blocked:
         asking_of(context).close(member.id)
         if state.tell_blocked:
             await reply(update, deps.content_for(update).text("ask_blocked"))
         return
     limit = deps.settings.ask_limit_per_hour
-    if state.sent_last_hour >= limit:
+    if state.sent_last_hour >= limit and not crisis:  # a crisis reaches the admins anyway
         await reply(update, deps.content_for(update).text("ask_limit", limit=limit))
         return
-    crisis = mentions_crisis(message.text or message.caption or "", deps.crisis_words())
-    if crisis:
-        await reply(update, *crisis_message(deps.content_for(update)))
     try:
         place = await usable_place(context, state, member)
         copied = await copy_in(context, place, message, member, crisis=crisis)

@@ -140,9 +140,13 @@ async def faq_command(update: Update, context: Context) -> None:
     await answer_query(update, context, query)
 
 
+# How much of a typed message is matched against the FAQ.
+MATCH_CHARS = 300
+
+
 async def private_text(update: Update, context: Context) -> None:
     """A question typed in private without /faq: answered as /faq would, or a gentle pointer."""
-    text = (cast(Message, update.effective_message).text or "").strip()[:300]
+    text = (cast(Message, update.effective_message).text or "").strip()
     if text:
         await answer_query(update, context, text, pointer_when_unmatched=True)
 
@@ -150,13 +154,18 @@ async def private_text(update: Update, context: Context) -> None:
 async def answer_query(
     update: Update, context: Context, query: str, *, pointer_when_unmatched: bool = False
 ) -> None:
-    """Point to help first when the words suggest a crisis; else the best match or choices."""
+    """Point to help first when the words suggest a crisis; else the best match or choices.
+
+    The whole message is read for crisis words; only its first ``MATCH_CHARS`` characters
+    are matched against the FAQ (a question is short; a long message is a story).
+    """
     deps = get_deps(context)
     content = deps.content_for(update)
     # Crisis words of every language: someone in crisis may write in any of them.
     if mentions_crisis(query, deps.crisis_words()):
         await reply(update, *crisis_message(content))
         return
+    query = query[:MATCH_CHARS]
     result = deps.matcher.match(query, content.language)
     if result.best is not None:
         await send_answer(update, context, result.best)

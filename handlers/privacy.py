@@ -107,6 +107,8 @@ async def forget_button(update: Update, context: Context) -> None:
         erased = await erase_all(session, deps.personal_data, user_id)
     deps.chosen_languages[user_id] = None
     await after_erase_all(deps.personal_data, user_id)
+    # Flows in progress also live in memory (user_data); drop them there too.
+    context.application.drop_user_data(user_id)
     log.info("Erased %s row(s) at a member's request", erased)
     await show(update, content.text("privacy_forgotten"), None, True)
 

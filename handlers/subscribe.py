@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time as monotonic_time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any, cast
@@ -53,6 +53,7 @@ COMMON_ZONES = (
     "America/Los_Angeles", "America/Mexico_City", "America/Bogota", "UTC",
 )  # fmt: skip
 WAIT_SECONDS = 3600.0  # how long a question stays open for a typed answer
+QUESTION = "tips:question"  # the user_data key of the open question (bot.runtime.persistence)
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 TypedAnswer = Callable[[Update, Context, str, str], Awaitable[None]]
@@ -63,26 +64,40 @@ TypedAnswer = Callable[[Update, Context, str, str], Awaitable[None]]
 
 @dataclass
 class Waiting:
-    """What the bot last asked each member in private, so typed text can answer it."""
+    """What the bot last asked each member in private, so typed text can answer it.
 
-    asked: dict[int, tuple[str, str, float]] = field(default_factory=dict)
+    The question lives in the member's ``user_data`` under ``QUESTION``, a flow key that
+    ``bot.runtime.persistence`` keeps in the database: a restart still reads the answer. Its
+    expiry is wall-clock time (seconds since the epoch), so it means the same after a restart.
+    """
+
     answers: dict[str, TypedAnswer] = field(default_factory=dict)
+    users: Mapping[int, dict[Any, Any]] = field(default_factory=dict)
+
+    def attach(self, application: AnyApp) -> None:
+        """Keep questions in the application's ``user_data``."""
+        self.users = application.user_data
 
     def ask(self, user_id: int, kind: str, extra: str = "") -> None:
         """Remember a question (``kind`` names the function that reads the answer)."""
-        self.asked[user_id] = (kind, extra, monotonic_time.monotonic() + WAIT_SECONDS)
+        self.users[user_id][QUESTION] = [kind, extra, monotonic_time.time() + WAIT_SECONDS]
 
     def question(self, user_id: int) -> tuple[str, str] | None:
         """The open question for this member, if any."""
-        found = self.asked.get(user_id)
-        if found is None or found[2] < monotonic_time.monotonic():
-            self.asked.pop(user_id, None)
+        data = self.users.get(user_id)
+        found = data.get(QUESTION) if data else None
+        if data is None or found is None:
             return None
-        return found[0], found[1]
+        if found[2] < monotonic_time.time():
+            data.pop(QUESTION, None)
+            return None
+        return str(found[0]), str(found[1])
 
     def done(self, user_id: int) -> None:
         """The question was answered."""
-        self.asked.pop(user_id, None)
+        data = self.users.get(user_id)
+        if data is not None:
+            data.pop(QUESTION, None)
 
 
 class AwaitingAnswer(filters.MessageFilter):
@@ -792,6 +807,7 @@ def scaled_clock(start: datetime, speed: float) -> Callable[[], datetime]:
 def register(application: AnyApp, deps: Deps) -> None:
     """Daily-tip commands, buttons, typed answers, the deep link and the delivery job."""
     waiting = Waiting(answers=typed_answers())
+    waiting.attach(application)
     application.bot_data["tips_waiting"] = waiting
     for command, callback in (
         ("subscribe", subscribe_command),

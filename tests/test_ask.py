@@ -328,6 +328,31 @@ async def test_crisis_words_get_the_member_help_first_and_mark_the_message_for_t
     assert found.index(first_to_member) < mark, "the member is helped first"
 
 
+async def test_crisis_words_past_the_limit_still_get_help_and_reach_the_admins(
+    member: Driver, forum: FakeBotAPI, app: AnyApp
+) -> None:
+    deps = app_deps(app)
+    deps.settings = deps.settings.model_copy(update={"ask_limit_per_hour": 1})
+    await open_topic(member)
+    found = await member_sends(member, text="some days I want to end my life")
+    first_to_member = next(c for c in found if c.method == "sendMessage")
+    assert opening(app, "crisis") in first_to_member.text
+    assert calls(found, "copyMessage", ADMIN_CHAT), "a crisis is passed on past the limit"
+    assert text_of(app, "ask_limit", limit=1) not in texts(found)
+
+
+async def test_a_blocked_member_in_crisis_gets_help_and_nothing_reaches_the_admins(
+    member: Driver, forum: FakeBotAPI, app: AnyApp
+) -> None:
+    topic, _ = await open_topic(member)
+    await admin_sends(member, topic=topic, text="/block")
+    await member.send("/ask")
+    found = await member_sends(member, text="i want to die")
+    assert opening(app, "crisis") in found[0].text
+    assert int(found[0].params["chat_id"]) == MEMBER_ID
+    assert not calls(found, "copyMessage")
+
+
 # --- Closing, forgetting, the no-match button ----------------------------------------------
 
 

@@ -380,6 +380,14 @@ async def test_crisis_words_typed_in_private_get_the_helpline(member: Driver) ->
     assert [b["url"] for b in reply.buttons] == ["https://findahelpline.com"]
 
 
+async def test_crisis_words_at_the_end_of_a_long_message_get_the_helpline(
+    member: Driver,
+) -> None:
+    story = "I have had such a hard week with pain and fog and nobody understands me. " * 6
+    reply = only(await member.send(story + "I want to die"))
+    assert [b["url"] for b in reply.buttons] == ["https://findahelpline.com"]
+
+
 async def test_plain_text_in_the_group_is_left_alone(member: Driver) -> None:
     assert texts(await member.in_group().send("how much does it cost?")) == []
 

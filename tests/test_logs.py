@@ -71,3 +71,15 @@ async def test_json_lines_carry_ids_not_text_or_token(
     assert TOKEN not in everything
     assert TOKEN.split(":")[1] not in everything
     assert QUESTION not in everything
+
+
+def test_debug_level_keeps_ptb_at_info(captured: io.StringIO) -> None:
+    # PTB logs whole updates and Bot API answers at DEBUG, with members' words in them.
+    logging.getLogger("telegram.ext.Application").debug("Processing update %s", QUESTION)
+    logging.getLogger("telegram.ext.ExtBot").debug("Call to getUpdates returned %s", QUESTION)
+    logging.getLogger("telegram.ext.Application").info("Application started")
+    logging.getLogger("bot.test").debug("our own debug line")
+    everything = captured.getvalue()
+    assert QUESTION not in everything
+    assert "Application started" in everything
+    assert "our own debug line" in everything, "LOG_LEVEL=DEBUG still shows our own lines"

@@ -389,9 +389,11 @@ async def deliver_due(
 ) -> Report:
     """Send every tip due now, batch by batch: claim, send, record.
 
-    The next batch is claimed while the current one is on the wire, so the database work
-    overlaps the sending. ``keep_going`` is asked before each claim: a shutdown waits for
-    the batches already claimed, at most two.
+    The database work stays off the sending path: while one batch is on the wire, the batch
+    before it is recorded and then the next one is claimed, so the wire never waits for the
+    database. At most two batches are ever in ``sending``: the one on the wire and either the
+    one just sent (until it is recorded) or the next one claimed (after). ``keep_going`` is
+    asked before each claim: a shutdown waits for the batches already claimed.
     """
     report = Report()
 
@@ -400,19 +402,29 @@ async def deliver_due(
             return None
         return await claim_batch(transaction, clock(), tips, policy, report)
 
+    async def record(outcomes: Sequence[Outcome]) -> None:
+        if not outcomes:
+            return
+        async with transaction() as session:
+            await record_outcomes(session, outcomes, clock(), policy)
+        for outcome in outcomes:
+            report.add(outcome.status)
+
     batch = await claim()
+    sent: Sequence[Outcome] = ()  # on the wire before, not recorded yet
     for _ in range(MAX_BATCHES):
         if batch is None:
             break
         sending = asyncio.gather(*(send_one(bot, c, tips, compose) for c in batch))
         try:
+            await record(sent)
+            sent = ()
             batch = await claim()
-        finally:
-            outcomes = await sending
-            async with transaction() as session:
-                await record_outcomes(session, outcomes, clock(), policy)
-            for outcome in outcomes:
-                report.add(outcome.status)
+        except BaseException:
+            await record([*sent, *await sending])  # what went out is never left unrecorded
+            raise
+        sent = await sending
+    await record(sent)
     return report
 
 

@@ -20,49 +20,20 @@ import signal
 import time
 from typing import Any
 
-from telegram import Update
 from telegram.ext import Application, JobQueue
 
 from bot.deps import app_deps
 from bot.runtime.lease import Lease, Timing
+from bot.runtime.persistence import load_flows
+from bot.runtime.updates import start_server, start_updates, stop_server, stop_updates
 
 log = logging.getLogger(__name__)
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
-# Updates the bot asks Telegram for; chat_member is needed to see members join and leave.
-ALLOWED_UPDATES = [
-    Update.MESSAGE,
-    Update.EDITED_MESSAGE,
-    Update.CALLBACK_QUERY,
-    Update.CHAT_MEMBER,
-    Update.MY_CHAT_MEMBER,
-]
 # Exit status when the role was lost and the process could not stop its jobs in time (fenced
 # already: it sends and writes nothing); a supervisor restarts it as a standby.
 EXIT_FENCED = 3
-
-
-async def start_updates(application: AnyApp) -> None:
-    """Start taking updates (long polling)."""
-    updater = application.updater
-    if updater is not None and not updater.running:
-        await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
-
-
-async def stop_updates(application: AnyApp, *, confirm_last: bool = True) -> None:
-    """Stop taking updates; the ones already fetched are still handled by ``stop``.
-
-    ``confirm_last=False`` (the role is lost) skips PTB's final getUpdates that marks the
-    last fetched updates read: it would end the new active process's long poll with 409
-    Conflict. Those few updates come again to the new active process instead.
-    """
-    updater = application.updater
-    if updater is not None and updater.running:
-        if not confirm_last:
-            # PTB keeps that last call in a private attribute; None means "skip it".
-            setattr(updater, "_Updater__polling_cleanup_cb", None)  # noqa: B010
-        await updater.stop()
 
 
 class SoleLease:  # implements bot.runtime.lease.Lease
@@ -99,14 +70,17 @@ class Lifecycle:
         self.lease = lease
         self.timing = timing
         self.role = app_deps(application).role
+        self.settings = app_deps(application).settings
         self.stopping = asyncio.Event()
 
     async def serve(self) -> None:
         """Until SIGTERM/SIGINT: stand by, be active while the lease holds, repeat."""
         self._install_signals()
         self.role.set_active(False)
-        await self.application.initialize()  # getMe: a wrong token fails here, at once
+        # Webhook mode: /healthz answers from now on, standby included (OSError: port taken).
+        server = await start_server(self.application, self.settings)
         try:
+            await self.application.initialize()  # getMe: a wrong token fails here, at once
             while await self._wait_for_role():
                 lost = await self._term()
                 if lost is not None:
@@ -115,6 +89,7 @@ class Lifecycle:
         finally:
             await self.lease.release()
             await self.application.shutdown()
+            await stop_server(server)
 
     def _install_signals(self) -> None:
         loop = asyncio.get_running_loop()
@@ -232,9 +207,11 @@ class Lifecycle:
         self.role.set_active(True)  # post_init already talks to Telegram (the menu)
         if application.post_init is not None:
             await application.post_init(application)
+        # Flows in progress as the last active process left them (a standby read none).
+        await load_flows(application)
         await self.lease.mark()  # again: a fresh database has its role_lease row only now
         await application.start()
-        await start_updates(application)
+        await start_updates(application, self.settings)
         log.info("Active: taking updates and running jobs")
 
     async def _step_down(self, lost: float | None, *, worked: bool) -> None:
@@ -274,7 +251,7 @@ class Lifecycle:
             queue: JobQueue[Any] = application.job_queue
             if queue.scheduler.running:
                 queue.scheduler.remove_all_jobs()
-        await stop_updates(application, confirm_last=not lost)
+        await stop_updates(application, self.settings, confirm_last=not lost)
         if application.running:
             await application.stop()
         if application.post_shutdown is not None:

@@ -358,3 +358,34 @@ class RoleLease(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     holder: Mapped[str | None] = mapped_column(String(40))
     heartbeat_at: Mapped[datetime | None]
+
+
+# --- Running: flows in progress and the webhook secret ---------------------------------------
+
+
+class FlowState(Base):
+    """A flow in progress, so a restart or a takeover resumes it at the same step.
+
+    ``kind`` is ``conversation:<name>`` (``data`` is the step, ``key`` the conversation key) or
+    ``user`` (``data`` holds the flow's own fields: an announcement draft's text, the question a
+    member is asked). Personal data: registered in ``bot.storage.privacy`` (``FLOW_DATA``), so
+    ``/mydata`` shows it and ``/forget`` erases it.
+    """
+
+    __tablename__ = "flow_states"
+
+    kind: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    data: Mapped[str] = mapped_column(Text)  # JSON
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class BotSecret(Base):
+    """A value the bot generates once and every process shares (the webhook's secret token)."""
+
+    __tablename__ = "bot_secrets"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

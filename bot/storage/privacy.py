@@ -6,13 +6,14 @@ a member's id must register itself (see ``handlers.tracking.register``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import AskBlock, AskMessage, AskThread, Member
+from bot.storage.models import AskBlock, AskMessage, AskThread, FlowState, Member
 
 # One line of /mydata: a text key (content/<language>/texts.ftl) and the fields it shows, so
 # each member reads what is stored about them in their own language.
@@ -59,6 +60,41 @@ async def erase_member(session: AsyncSession, user_id: int) -> int:
 
 
 MEMBER_DATA = PersonalData("data_kind_member", describe_member, erase_member)
+
+# How each kept flow field reads in /mydata (see bot.runtime.persistence.FLOW_KEYS): the text
+# key of the line, in the member's language.
+FLOW_FIELDS = {
+    "announce:": "data_flow_draft",
+    "tips:question": "data_flow_question",
+}
+
+
+async def describe_flows(session: AsyncSession, user_id: int) -> list[Fact]:
+    """Flows in progress kept so a restart resumes them: which step, which draft or question."""
+    rows = await session.scalars(select(FlowState).where(FlowState.user_id == user_id))
+    lines: list[Fact] = []
+    for row in rows:
+        if row.kind == "user":
+            keys = json.loads(row.data)
+            lines += [
+                (text, {})
+                for prefix, text in FLOW_FIELDS.items()
+                if any(key.startswith(prefix) for key in keys)
+            ]
+        else:
+            name = row.kind.partition(":")[2]
+            when = f"{row.updated_at:%Y-%m-%d %H:%M} UTC"
+            lines.append(("data_flow_step", {"command": name, "when": when}))
+    return lines
+
+
+async def erase_flows(session: AsyncSession, user_id: int) -> int:
+    """Delete the member's flows in progress (the running bot also drops them from memory)."""
+    result = await session.execute(delete(FlowState).where(FlowState.user_id == user_id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+FLOW_DATA = PersonalData("data_kind_flows", describe_flows, erase_flows)
 
 
 async def describe_ask(session: AsyncSession, member_id: int) -> list[Fact]:

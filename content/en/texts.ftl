@@ -355,6 +355,10 @@ data_ask_messages = { $count ->
        *[other] the ids and times of { $count } messages passed on (never their content)
     }
 data_ask_blocked = blocked from /ask since { $since }
+data_kind_flows = Flows in progress
+data_flow_draft = an announcement draft you have not confirmed yet (its text and choices)
+data_flow_question = a question the bot asked you and is waiting for you to answer
+data_flow_step = the step you are at in /{ $command }, updated { $when }
 
 ## Languages (/language)
 language_ask = Your language here is <b>{ $language }</b>. Which language would you like me to use?

@@ -339,6 +339,10 @@ data_ask_messages = { $count ->
        *[other] los ids y las horas de { $count } mensajes transmitidos (nunca su contenido)
     }
 data_ask_blocked = sin acceso a /ask desde { $since }
+data_kind_flows = Pasos en curso
+data_flow_draft = un borrador de anuncio que todavía no confirmaste (su texto y opciones)
+data_flow_question = una pregunta que el bot te hizo y cuya respuesta espera
+data_flow_step = el paso en que estás en /{ $command }, actualizado { $when }
 
 ## Idiomas (/language)
 language_ask = Ahora te escribo en <b>{ $language }</b>. ¿Qué idioma prefieres?

@@ -339,6 +339,10 @@ data_ask_messages = { $count ->
        *[other] os ids e os horários de { $count } mensagens repassadas (nunca o conteúdo)
     }
 data_ask_blocked = bloqueado(a) no /ask desde { $since }
+data_kind_flows = Etapas em andamento
+data_flow_draft = um rascunho de anúncio que você ainda não confirmou (texto e escolhas)
+data_flow_question = uma pergunta que o bot fez e cuja resposta ele aguarda
+data_flow_step = a etapa em que você está em /{ $command }, atualizada { $when }
 
 ## Idiomas (/language)
 language_ask = Agora escrevo para você em <b>{ $language }</b>. Qual idioma você prefere?

@@ -63,8 +63,14 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 @contextmanager
-def running_bot(tmp: Path, extra_env: dict[str, str] | None = None) -> Iterator[E2E]:
-    """Emulator, compat proxy and the real bot (`fibrobot run`) with ``extra_env`` settings."""
+def running_bot(
+    tmp: Path, extra_env: dict[str, str] | None = None, ready: str = "getUpdates"
+) -> Iterator[E2E]:
+    """Emulator, compat proxy and the real bot (`fibrobot run`) with ``extra_env`` settings.
+
+    The bot is up at its first ``ready`` call: ``getUpdates`` when polling, ``setWebhook``
+    in webhook mode.
+    """
     require_emulator()
     emulator = Emulator(tmp / "emulator.log")
     proxy = CompatProxy(emulator.url).start()
@@ -88,10 +94,10 @@ def running_bot(tmp: Path, extra_env: dict[str, str] | None = None) -> Iterator[
                 raise AssertionError(
                     f"the bot exited with {bot.proc.returncode} before polling:\n{bot.log_tail()}"
                 )
-            return bool(proxy.find_calls("getUpdates"))
+            return bool(proxy.find_calls(ready))
 
         try:
-            wait_until(polling, BOT_START_TIMEOUT, "the bot's first getUpdates")
+            wait_until(polling, BOT_START_TIMEOUT, f"the bot's first {ready}")
         except TimeoutError:
             raise AssertionError(
                 f"the bot did not start polling within {BOT_START_TIMEOUT}s:\n{bot.log_tail()}"

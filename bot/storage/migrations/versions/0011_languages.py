@@ -1,14 +1,14 @@
 """Languages: a member's own language choice, and the language their daily tips come in.
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
