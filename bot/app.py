@@ -20,9 +20,10 @@ from telegram.request import BaseRequest
 import handlers
 from bot.config import Settings
 from bot.deps import Deps, app_deps
-from bot.features.content import Content, load_content
-from bot.features.matching import FaqMatcher
-from bot.runtime.commands import menu_commands, set_admin_commands
+from bot.features.content import Content, ContentError
+from bot.features.languages import Catalog, load_catalog
+from bot.features.matching import matcher_of
+from bot.runtime.commands import set_menus
 from bot.runtime.errors import error_handler
 from bot.runtime.lease import FencedRateLimiter, Role
 from bot.runtime.metrics import MeteredLimiter, Metrics, MetricsServer, wsgi_app
@@ -45,10 +46,21 @@ def build_application(
     request: BaseRequest | None = None,
     *,
     content: Content | None = None,
+    catalog: Catalog | None = None,
     rate_limiter: AIORateLimiter | None = None,
 ) -> AnyApp:
-    """Build the application; ``request`` swaps the network for a fake (tests, console)."""
-    content = content if content is not None else load_content(settings.content_dir)
+    """Build the application; ``request`` swaps the network for a fake (tests, console).
+
+    ``content`` (one language only) or ``catalog`` (every language) replace the content
+    folder, for tests. Raises ContentError when COMMUNITY_LANGUAGE has no content folder.
+    """
+    if catalog is None:
+        catalog = (
+            Catalog(source=content, languages={content.language: content})
+            if content is not None
+            else load_catalog(settings.content_dir)
+        )
+    content = community_content(catalog, settings)
     role = Role()
     api = settings.telegram_api_url
     metrics = Metrics(role)
@@ -85,7 +97,8 @@ def build_application(
     deps = Deps(
         settings=settings,
         content=content,
-        matcher=FaqMatcher(content.faq),
+        matcher=matcher_of(catalog),
+        catalog=catalog,
         metrics=metrics,
         role=role,
     )
@@ -99,6 +112,19 @@ def build_application(
     return application
 
 
+def community_content(catalog: Catalog, settings: Settings) -> Content:
+    """The content in COMMUNITY_LANGUAGE, which must be one of the content folders."""
+    if settings.community_language not in catalog.languages:
+        shipped = ", ".join(catalog.codes)
+        raise ContentError(
+            [
+                f"COMMUNITY_LANGUAGE={settings.community_language}: no such content folder"
+                f" (shipped: {shipped})"
+            ]
+        )
+    return catalog.get(settings.community_language)
+
+
 async def _post_init(application: AnyApp) -> None:
     """Migrate and open the database, register the command menu, rebuild scheduled jobs."""
     deps = app_deps(application)
@@ -106,8 +132,7 @@ async def _post_init(application: AnyApp) -> None:
     application.bot_data["in_use"] = await asyncio.to_thread(InUse, deps.settings.database_url)
     # Usually opened already: the persistence reads flows in progress before post_init.
     await deps.open_database()
-    await application.bot.set_my_commands(menu_commands(deps.content))
-    await set_admin_commands(application.bot, deps)
+    await set_menus(application.bot, deps)
     for hook in deps.on_startup:
         await hook(application)
     if application.job_queue is not None:

@@ -20,7 +20,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from telegram.error import InvalidToken, NetworkError
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.features.content import Content, ContentError, load_content
+from bot.features.content import Content, ContentError
+from bot.features.languages import load_catalog
 from bot.runtime.logs import JsonFormatter
 from bot.storage import db
 
@@ -162,7 +163,7 @@ def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     from bot.features.stats import plain  # noqa: PLC0415
 
     db.require_existing(settings.database_url)
-    content = load_content(settings.content_dir)
+    content = load_catalog(settings.content_dir).get(settings.community_language)
     text, png = asyncio.run(_stats(settings, content, chart=args.chart is not None))
     print(plain(text))
     if args.chart is not None and png is not None:
@@ -256,16 +257,17 @@ def describe(snapshot: Snapshot) -> str:
 def cmd_content_check(settings: Settings, args: argparse.Namespace) -> int:
     """Check every content file; exit 1 on errors."""
     try:
-        content = load_content(settings.content_dir, strict=args.strict)
+        catalog = load_catalog(settings.content_dir, strict=args.strict)
     except ContentError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_FAILED
+    content = catalog.source
     for warning in content.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(
         f"content OK: {len(content.faq)} FAQ entries, {len(content.links)} links,"
-        f" {len(content.tips)} tips"
+        f" {len(content.tips)} tips; languages {', '.join(catalog.codes)}"
     )
     return EXIT_OK
 

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     content_dir: Path = PROJECT_DIR / "content"
+    # The language of posts to everyone, and of members whose language is not shipped.
+    community_language: str = Field(default="en", pattern=r"^[a-z]{2,3}$")
     announce_grace_minutes: int = Field(default=60, ge=0, le=1440)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"

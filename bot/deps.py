@@ -10,11 +10,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from telegram import Update
+from telegram import Update, User
 from telegram.ext import Application, CallbackContext
 
 from bot.config import Settings
 from bot.features.content import Content
+from bot.features.i18n import language_of
 from bot.runtime.lease import Role, RoleLost
 from bot.runtime.metrics import Metrics
 from bot.storage import db
@@ -23,7 +24,8 @@ from bot.storage.models import utcnow
 from bot.storage.privacy import FLOW_DATA, MEMBER_DATA, PersonalData
 
 if TYPE_CHECKING:
-    from bot.features.matching import FaqMatcher
+    from bot.features.languages import Catalog
+    from bot.features.matching import CatalogMatcher
 
 Context = CallbackContext[Any, Any, Any, Any]
 DeepLink = Callable[[Update, Context, str], Awaitable[None]]
@@ -36,7 +38,7 @@ class Deps:
 
     settings: Settings
     content: Content
-    matcher: FaqMatcher
+    matcher: CatalogMatcher
     engine: AsyncEngine | None = None
     sessions: async_sessionmaker[AsyncSession] | None = None
     # Deep-link payload prefixes (``/start faq-cost``) to the feature that opens them.
@@ -51,6 +53,53 @@ class Deps:
     metrics: Metrics = field(default_factory=Metrics)
     # Active or standing by (bot.runtime.lease); active unless `fibrobot run` says otherwise.
     role: Role = field(default_factory=Role)
+    # Every language's content (``content`` above is the community's language).
+    catalog: Catalog | None = None
+    # Members' own language choices (/language) read from the database, by Telegram id:
+    # None means "no choice, follow Telegram". Filled by handlers.tracking, kept current by
+    # /language and /forget.
+    chosen_languages: dict[int, str | None] = field(default_factory=dict)
+    # The language Telegram last reported for each member, in memory only (never stored):
+    # for messages to a member that no update of theirs carries (an admin's /ask answer).
+    telegram_languages: dict[int, str] = field(default_factory=dict)
+
+    def content_in(self, language: str | None) -> Content:
+        """The content in ``language``; the community's when it is not shipped or None."""
+        if self.catalog is None or language is None or language not in self.catalog.languages:
+            return self.content
+        return self.catalog.get(language)
+
+    def language_of(self, user: User | None) -> str:
+        """A member's language: their choice, else Telegram's, else the community's."""
+        if user is not None and (chosen := self.chosen_languages.get(user.id)) is not None:
+            return self.content_in(chosen).language
+        codes = self.catalog.codes if self.catalog is not None else (self.content.language,)
+        if user is not None and (telegram := language_of(user.language_code, codes)):
+            self.telegram_languages[user.id] = telegram
+            return telegram
+        return self.content.language
+
+    def content_of_member(self, member_id: int) -> Content:
+        """The content in a member's language when no update of theirs is at hand."""
+        if (chosen := self.chosen_languages.get(member_id)) is not None:
+            return self.content_in(chosen)
+        return self.content_in(self.telegram_languages.get(member_id))
+
+    def crisis_words(self) -> tuple[str, ...]:
+        """The crisis words of every shipped language: someone in crisis may use any of them."""
+        if self.catalog is None:
+            return self.content.emergency.crisis_words
+        languages = self.catalog.languages.values()
+        return tuple(dict.fromkeys(w for c in languages for w in c.emergency.crisis_words))
+
+    def content_for(self, update: object) -> Content:
+        """The content in the language of the member behind an update.
+
+        For private replies and answers to one member in the group; posts to everyone use
+        ``content`` (COMMUNITY_LANGUAGE) instead.
+        """
+        user = update.effective_user if isinstance(update, Update) else None
+        return self.content_in(self.language_of(user))
 
     async def open_database(self) -> Callable[[], AbstractAsyncContextManager[AsyncSession]]:
         """Migrate and open the database once (the first caller does it); ``transaction``."""

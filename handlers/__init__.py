@@ -17,6 +17,7 @@ from handlers import (
     feed,
     help,
     inline,
+    language,
     links,
     members,
     privacy,
@@ -45,6 +46,7 @@ def register_all(application: AnyApp, deps: Deps) -> None:
     faq.register(application, deps)
     links.register(application)
     inline.register(application)
+    language.register(application)
     setup.register(application)
     announce.register(application, deps)
     announce_edit.register(application)

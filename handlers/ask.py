@@ -122,7 +122,7 @@ def ask_button(update: Update, context: Context) -> InlineKeyboardButton | None:
     deps = get_deps(context)
     if deps.settings.admin_chat_id is None:
         return None
-    label = deps.content.text("button_ask")
+    label = deps.content_for(update).text("button_ask")
     if is_private(update):
         return InlineKeyboardButton(label, callback_data=OPEN)
     return InlineKeyboardButton(label, url=bot_link(context, DEEP_LINK))
@@ -143,16 +143,20 @@ async def ask_command(update: Update, context: Context) -> None:
     """/ask: in private, the next messages go to the admins; in a group, a link to private."""
     deps = get_deps(context)
     if deps.settings.admin_chat_id is None:
-        await reply(update, deps.content.text("ask_unavailable"))
+        await reply(update, deps.content_for(update).text("ask_unavailable"))
         return
     if not is_private(update):
         button = InlineKeyboardButton(
-            deps.content.text("button_ask"), url=bot_link(context, DEEP_LINK)
+            deps.content_for(update).text("button_ask"), url=bot_link(context, DEEP_LINK)
         )
-        await reply(update, deps.content.text("ask_in_private"), InlineKeyboardMarkup([[button]]))
+        await reply(
+            update,
+            deps.content_for(update).text("ask_in_private"),
+            InlineKeyboardMarkup([[button]]),
+        )
         return
     asking_of(context).open(member_id_of(update))
-    await reply(update, deps.content.text("ask_prompt"))
+    await reply(update, deps.content_for(update).text("ask_prompt"))
 
 
 async def open_button(update: Update, context: Context) -> None:
@@ -169,14 +173,14 @@ async def open_deep_link(update: Update, context: Context, _payload: str) -> Non
 async def done_command(update: Update, context: Context) -> None:
     """/done: the member has finished writing to the admins."""
     asking_of(context).close(member_id_of(update))
-    await reply(update, get_deps(context).content.text("ask_done"))
+    await reply(update, get_deps(context).content_for(update).text("ask_done"))
 
 
 async def media_hint(update: Update, context: Context) -> None:
     """A photo or voice message sent without /ask: offer to pass it to the admins."""
     button = ask_button(update, context)
     if button is not None:
-        text = get_deps(context).content.text("ask_media_hint")
+        text = get_deps(context).content_for(update).text("ask_media_hint")
         await reply(update, text, InlineKeyboardMarkup([[button]]))
 
 
@@ -195,7 +199,7 @@ async def member_message(update: Update, context: Context) -> None:
     deps = get_deps(context)
     message = cast(Message, update.effective_message)
     if not can_relay(message):
-        await reply(update, deps.content.text("ask_not_supported"))
+        await reply(update, deps.content_for(update).text("ask_not_supported"))
         return
     await relay_to_admins(update, context, message)
 
@@ -232,32 +236,30 @@ async def relay_to_admins(update: Update, context: Context, message: Message) ->
     """Crisis help first; then blocked, over the limit (unless in crisis), or the copy, thanks."""
     deps, member = get_deps(context), cast(User, update.effective_user)
     state = await gate(deps, member.id)
-    crisis = mentions_crisis(
-        message.text or message.caption or "", deps.content.emergency.crisis_words
-    )
+    crisis = mentions_crisis(message.text or message.caption or "", deps.crisis_words())
     if crisis:  # help comes first, whatever else holds
-        await reply(update, *crisis_message(deps.content))
+        await reply(update, *crisis_message(deps.content_for(update)))
     if state.blocked:
         asking_of(context).close(member.id)
         if state.tell_blocked:
-            await reply(update, deps.content.text("ask_blocked"))
+            await reply(update, deps.content_for(update).text("ask_blocked"))
         return
     limit = deps.settings.ask_limit_per_hour
     if state.sent_last_hour >= limit and not crisis:  # a crisis reaches the admins anyway
-        await reply(update, deps.content.text("ask_limit", limit=limit))
+        await reply(update, deps.content_for(update).text("ask_limit", limit=limit))
         return
     try:
         place = await usable_place(context, state, member)
         copied = await copy_in(context, place, message, member, crisis=crisis)
     except TelegramError as exc:
         log.warning("Could not pass a message to the admins: %s", type(exc).__name__)
-        await reply(update, deps.content.text("ask_failed"))
+        await reply(update, deps.content_for(update).text("ask_failed"))
         return
     async with deps.transaction() as session:
         where = (copied[0].chat_id, copied[1].message_id)
         await ask.record_message(session, member.id, where, direction=ask.IN, now=deps.clock())
     asking_of(context).open(member.id)
-    await reply(update, deps.content.text("ask_sent"))
+    await reply(update, deps.content_for(update).text("ask_sent"))
 
 
 async def usable_place(context: Context, state: Gate, member: User) -> Place:
@@ -432,7 +434,8 @@ async def send_to_member(context: Context, message: Message, member_id: int) -> 
     user = message.from_user
     if not signed or user is None:
         return await message.copy(member_id)
-    signature = get_deps(context).content.text("ask_signature", name=escape(user.first_name))
+    content = get_deps(context).content_of_member(member_id)
+    signature = content.text("ask_signature", name=escape(user.first_name))
     if message.text:
         sent = await context.bot.send_message(member_id, f"{message.text_html}\n\n{signature}")
         return MessageId(sent.message_id)
@@ -479,7 +482,8 @@ async def close_command(update: Update, context: Context) -> None:
         await close_topic(context, place)
     asking_of(context).close(member_id)
     try:
-        await context.bot.send_message(member_id, deps.content.text("ask_member_closed"))
+        closed = deps.content_of_member(member_id).text("ask_member_closed")
+        await context.bot.send_message(member_id, closed)
     except Forbidden:
         log.info("Member %s has blocked the bot; not told of the close", member_id)
 

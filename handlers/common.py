@@ -7,7 +7,8 @@ from typing import cast
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 
-from bot.deps import Context, get_deps
+from bot.deps import Context
+from bot.features.content import Content
 from bot.features.text import split_message
 
 
@@ -34,6 +35,6 @@ def bot_link(context: Context, payload: str) -> str:
     return f"https://t.me/{context.bot.username}?start={payload}"
 
 
-def disclaimer(context: Context) -> str:
-    """The line every health answer ends with."""
-    return f"<i>{get_deps(context).content.text('disclaimer')}</i>"
+def disclaimer(content: Content) -> str:
+    """The line every health answer ends with, in the reader's language."""
+    return f"<i>{content.text('disclaimer')}</i>"

@@ -99,12 +99,13 @@ def render_answer(
     update: Update, context: Context, entry: FaqEntry
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The answer as this chat should see it: in full in private, short in the group."""
-    content = get_deps(context).content
+    content = get_deps(context).content_for(update)
+    entry = content.faq_entry(entry.id) or entry
     private = is_private(update)
     read_more = (
         None if private or not entry.more else bot_link(context, DEEP_LINK_PREFIX + entry.id)
     )
-    text = answer_text(entry, disclaimer(context), full=private)
+    text = answer_text(entry, disclaimer(content), full=private)
     return text, answer_markup(content, entry, read_more)
 
 
@@ -133,7 +134,7 @@ async def faq_command(update: Update, context: Context) -> None:
     deps = get_deps(context)
     query = " ".join(context.args or []).strip()
     if not query:
-        text, markup = menu(deps.content, 0)
+        text, markup = menu(deps.content_for(update), 0)
         await reply(update, text, markup)
         return
     await answer_query(update, context, query)
@@ -159,23 +160,25 @@ async def answer_query(
     are matched against the FAQ (a question is short; a long message is a story).
     """
     deps = get_deps(context)
-    if mentions_crisis(query, deps.content.emergency.crisis_words):
-        await reply(update, *crisis_message(deps.content))
+    content = deps.content_for(update)
+    # Crisis words of every language: someone in crisis may write in any of them.
+    if mentions_crisis(query, deps.crisis_words()):
+        await reply(update, *crisis_message(content))
         return
     query = query[:MATCH_CHARS]
-    result = deps.matcher.match(query)
+    result = deps.matcher.match(query, content.language)
     if result.best is not None:
         await send_answer(update, context, result.best)
     elif result.candidates:
-        text = deps.content.text("faq_did_you_mean", query=escape(query[:100]))
-        await reply(update, text, choices_markup(deps.content, result.candidates))
+        text = content.text("faq_did_you_mean", query=escape(query[:100]))
+        await reply(update, text, choices_markup(content, result.candidates))
     elif pointer_when_unmatched:
         # "Hi" or "thanks" typed in private: a short pointer, not a list of topics.
-        hint = deps.content.text("faq_free_text_hint")
+        hint = content.text("faq_free_text_hint")
         await reply(update, hint, with_ask_button(update, context, None))
     else:
-        _, markup = menu(deps.content, 0)
-        text = deps.content.text("faq_no_match", query=escape(query[:100]))
+        _, markup = menu(content, 0)
+        text = content.text("faq_no_match", query=escape(query[:100]))
         await reply(update, text, with_ask_button(update, context, markup))
 
 
@@ -183,7 +186,7 @@ def shortcut(entry_id: str) -> Any:
     """A command that opens one answer directly, such as /cost."""
 
     async def callback(update: Update, context: Context) -> None:
-        entry = get_deps(context).content.faq_entry(entry_id)
+        entry = get_deps(context).content_for(update).faq_entry(entry_id)
         if entry is not None:
             await send_answer(update, context, entry)
 
@@ -193,15 +196,15 @@ def shortcut(entry_id: str) -> Any:
 async def open_from_deep_link(update: Update, context: Context, payload: str) -> None:
     """`/start faq-<id>`: open that answer in the private chat."""
     deps = get_deps(context)
-    entry = deps.content.faq_entry(payload.removeprefix(DEEP_LINK_PREFIX))
+    entry = deps.content_for(update).faq_entry(payload.removeprefix(DEEP_LINK_PREFIX))
     if entry is None:
-        _, markup = menu(deps.content, 0)
-        await reply(update, deps.content.text("faq_unknown_topic"), markup)
+        _, markup = menu(deps.content_for(update), 0)
+        await reply(update, deps.content_for(update).text("faq_unknown_topic"), markup)
         return
     await send_answer(update, context, entry)
 
 
-async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
+async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
     """Edit the message the button sits on; pressing the same button twice is harmless."""
     try:
         await query.edit_message_text(text, reply_markup=markup)
@@ -215,7 +218,7 @@ async def menu_button(update: Update, context: Context) -> None:
     query = cast(CallbackQuery, update.callback_query)
     await query.answer()
     page = _int(cast(str, query.data).removeprefix(MENU))
-    text, markup = menu(get_deps(context).content, page)
+    text, markup = menu(get_deps(context).content_for(update), page)
     await edit(query, text, markup)
 
 
@@ -223,12 +226,14 @@ async def answer_button(update: Update, context: Context) -> None:
     """A topic button: show the answer by editing the same message."""
     query = cast(CallbackQuery, update.callback_query)
     deps = get_deps(context)
-    entry = deps.content.faq_entry(cast(str, query.data).removeprefix(ANSWER))
+    entry = deps.content_for(update).faq_entry(cast(str, query.data).removeprefix(ANSWER))
     await query.answer()
     if entry is None:
         # A button from an older version of the content.
-        text, markup = menu(deps.content, 0)
-        await edit(query, deps.content.text("faq_unknown_topic") + "\n\n" + text, markup)
+        text, markup = menu(deps.content_for(update), 0)
+        await edit(
+            query, deps.content_for(update).text("faq_unknown_topic") + "\n\n" + text, markup
+        )
         return
     text, markup = render_answer(update, context, entry)
     if len(text) > MESSAGE_LIMIT:

@@ -30,7 +30,7 @@ def admin_help_text(content: Content) -> str:
 
 async def help_command(update: Update, context: Context) -> None:
     """Reply with the list of commands; admins also see theirs."""
-    content = get_deps(context).content
+    content = get_deps(context).content_for(update)
     text = help_text(content)
     if content.admin_commands and await is_admin(update, context):
         text = f"{text}\n\n{admin_help_text(content)}"

@@ -21,7 +21,7 @@ from telegram import (
 from telegram.ext import Application, InlineQueryHandler
 
 from bot.deps import Context, Deps, get_deps
-from bot.features.content import FaqEntry
+from bot.features.content import Content, FaqEntry
 from bot.features.safety import mentions_crisis
 from bot.features.stats import top_faq_topics
 from bot.features.text import escape
@@ -29,12 +29,11 @@ from handlers.common import bot_link, disclaimer
 from handlers.faq import DEEP_LINK_PREFIX, answer_text
 from handlers.links import crisis_message
 
-# Answers change only when content.yaml is edited, and the most read topics slowly: Telegram
-# may keep them for five minutes. Results are the same for every member (no languages yet),
-# so Telegram may share them between people: is_personal stays False until results follow
-# the member's language.
+# Answers change only when the content is edited, and the most read topics slowly: Telegram
+# may keep them for five minutes. Results follow the member's language, so Telegram must
+# not share them between people (is_personal).
 CACHE_SECONDS = 300
-IS_PERSONAL = False
+IS_PERSONAL = True
 TOP_TOPICS = 5
 TOP_TOPICS_DAYS = 30
 QUERY_LIMIT = 100  # characters of the query read; Telegram sends at most 256
@@ -47,9 +46,8 @@ def short(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def answer_result(context: Context, entry: FaqEntry) -> InlineQueryResultArticle:
+def answer_result(context: Context, content: Content, entry: FaqEntry) -> InlineQueryResultArticle:
     """One FAQ answer as an inline result: the short answer, the disclaimer, an open button."""
-    content = get_deps(context).content
     link = bot_link(context, DEEP_LINK_PREFIX + entry.id)
     button = InlineKeyboardButton(content.text("button_open_in_bot"), url=link)
     return InlineQueryResultArticle(
@@ -57,15 +55,14 @@ def answer_result(context: Context, entry: FaqEntry) -> InlineQueryResultArticle
         title=entry.title,
         description=short(entry.answer),
         input_message_content=InputTextMessageContent(
-            answer_text(entry, disclaimer(context), full=False)
+            answer_text(entry, disclaimer(content), full=False)
         ),
         reply_markup=InlineKeyboardMarkup([[button]]),
     )
 
 
-def no_match_result(context: Context, query: str) -> InlineQueryResultArticle:
+def no_match_result(context: Context, content: Content, query: str) -> InlineQueryResultArticle:
     """Nothing matched: one result that says so and opens the bot's topic menu."""
-    content = get_deps(context).content
     button = InlineKeyboardButton(content.text("button_open_in_bot"), url=bot_link(context, "faq"))
     return InlineQueryResultArticle(
         id="none",
@@ -78,9 +75,8 @@ def no_match_result(context: Context, query: str) -> InlineQueryResultArticle:
     )
 
 
-def crisis_result(context: Context) -> InlineQueryResultArticle:
+def crisis_result(content: Content) -> InlineQueryResultArticle:
     """The emergency text and the helplines button, offered first."""
-    content = get_deps(context).content
     text, markup = crisis_message(content)
     return InlineQueryResultArticle(
         id="crisis",
@@ -91,33 +87,36 @@ def crisis_result(context: Context) -> InlineQueryResultArticle:
     )
 
 
-async def most_read(deps: Deps) -> list[FaqEntry]:
+async def most_read(deps: Deps, content: Content) -> list[FaqEntry]:
     """The most read topics of the last 30 days; the first topics when nothing was read yet."""
     since = deps.clock() - timedelta(days=TOP_TOPICS_DAYS)
     async with deps.transaction() as session:
         top = await top_faq_topics(session, since, TOP_TOPICS)
-    entries = [e for topic, _ in top if (e := deps.content.faq_entry(topic)) is not None]
-    return entries or list(deps.content.faq[:TOP_TOPICS])
+    entries = [e for topic, _ in top if (e := content.faq_entry(topic)) is not None]
+    return entries or list(content.faq[:TOP_TOPICS])
 
 
-async def results_for(context: Context, query: str) -> list[InlineQueryResultArticle]:
-    """The inline results for a query, best first."""
+async def results_for(
+    context: Context, query: str, content: Content
+) -> list[InlineQueryResultArticle]:
+    """The inline results for a query, best first, in the member's language (``content``)."""
     deps = get_deps(context)
     if not query:
-        return [answer_result(context, entry) for entry in await most_read(deps)]
+        return [answer_result(context, content, e) for e in await most_read(deps, content)]
     found = []
-    if mentions_crisis(query, deps.content.emergency.crisis_words):
-        found.append(crisis_result(context))
-    match = deps.matcher.match(query)
+    if mentions_crisis(query, deps.crisis_words()):
+        found.append(crisis_result(content))
+    match = deps.matcher.match(query, content.language)
     entries = [match.best] if match.best is not None else list(match.candidates)
-    found += [answer_result(context, entry) for entry in entries]
-    return found or [no_match_result(context, query)]
+    found += [answer_result(context, content, entry) for entry in entries]
+    return found or [no_match_result(context, content, query)]
 
 
 async def inline_query(update: Update, context: Context) -> None:
-    """Answer an inline query with FAQ answers."""
+    """Answer an inline query with FAQ answers, in the language of the member asking."""
     query = cast(InlineQuery, update.inline_query)
-    results = await results_for(context, query.query.strip()[:QUERY_LIMIT])
+    content = get_deps(context).content_for(update)
+    results = await results_for(context, query.query.strip()[:QUERY_LIMIT], content)
     await query.answer(results, cache_time=CACHE_SECONDS, is_personal=IS_PERSONAL)
 
 

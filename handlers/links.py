@@ -44,7 +44,7 @@ def crisis_message(content: Content) -> tuple[str, InlineKeyboardMarkup]:
 
 async def links_command(update: Update, context: Context) -> None:
     """Reply with the links."""
-    text, markup = links_message(get_deps(context).content)
+    text, markup = links_message(get_deps(context).content_for(update))
     await reply(update, text, markup)
 
 
@@ -52,7 +52,7 @@ async def links_button(update: Update, context: Context) -> None:
     """The Links button under the welcome: send the links as a new message."""
     query = cast(CallbackQuery, update.callback_query)
     await query.answer()
-    text, markup = links_message(get_deps(context).content)
+    text, markup = links_message(get_deps(context).content_for(update))
     await reply(update, text, markup)
 
 

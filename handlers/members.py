@@ -249,7 +249,7 @@ async def open_faq(update: Update, context: Context, payload: str) -> None:
     if payload != FAQ_PAYLOAD:
         await faq.open_from_deep_link(update, context, payload)
         return
-    text, markup = faq.menu(get_deps(context).content, 0)
+    text, markup = faq.menu(get_deps(context).content_for(update), 0)
     await reply(update, text, markup)
 
 

@@ -13,20 +13,21 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.deps import Context, Deps, get_deps
 from bot.features import subscriptions as subs
+from bot.features.content import Content
+from bot.features.i18n import native_name
 from bot.features.text import escape
-from bot.storage.privacy import PersonalData, after_erase_all, describe_all, erase_all
+from bot.storage.privacy import Fact, PersonalData, after_erase_all, describe_all, erase_all
 from handlers.common import reply
 from handlers.subscribe import private_only, show, user_id_of, waiting_of
 
 log = logging.getLogger(__name__)
 
 PREFIX = "privacy:"
-TIPS_DATA = PersonalData("daily tips", subs.subscription_facts, subs.erase_subscription)
+TIPS_DATA = PersonalData("data_kind_tips", subs.subscription_facts, subs.erase_subscription)
 
 
-def forget_markup(deps: Deps) -> InlineKeyboardMarkup:
+def forget_markup(content: Content) -> InlineKeyboardMarkup:
     """Erase, or keep."""
-    content = deps.content
     return InlineKeyboardMarkup(
         [
             [
@@ -41,21 +42,28 @@ def forget_markup(deps: Deps) -> InlineKeyboardMarkup:
     )
 
 
-def data_text(found: dict[str, list[str]]) -> str:
-    """Each kind of data with its lines, as HTML."""
+def data_text(content: Content, found: dict[str, list[Fact]]) -> str:
+    """Each kind of data with its lines, as HTML, in the member's language."""
     return "\n\n".join(
-        f"<b>{escape(name.capitalize())}</b>\n" + "\n".join(f"• {escape(line)}" for line in lines)
-        for name, lines in found.items()
+        f"<b>{escape(content.text(name))}</b>\n"
+        + "\n".join(f"• {escape(content.text(key, **readable(fields)))}" for key, fields in facts)
+        for name, facts in found.items()
     )
 
 
-async def stored_or_say_nothing(update: Update, context: Context) -> dict[str, list[str]]:
+def readable(fields: dict[str, object]) -> dict[str, object]:
+    """A stored language code as its own name: ``pt`` reads "Português"."""
+    code = fields.get("language")
+    return fields | {"language": native_name(code)} if isinstance(code, str) else fields
+
+
+async def stored_or_say_nothing(update: Update, context: Context) -> dict[str, list[Fact]]:
     """Everything stored about the member, by kind; when nothing is, say so to them."""
     deps = get_deps(context)
     async with deps.transaction() as session:
         found = await describe_all(session, deps.personal_data, user_id_of(update))
     if not found:
-        await reply(update, deps.content.text("privacy_nothing"))
+        await reply(update, deps.content_for(update).text("privacy_nothing"))
     return found
 
 
@@ -65,7 +73,8 @@ async def mydata_command(update: Update, context: Context) -> None:
         return
     found = await stored_or_say_nothing(update, context)
     if found:
-        text = get_deps(context).content.text("privacy_mydata", data=data_text(found))
+        content = get_deps(context).content_for(update)
+        text = content.text("privacy_mydata", data=data_text(content, found))
         await reply(update, text)
 
 
@@ -78,8 +87,9 @@ async def forget_command(update: Update, context: Context) -> None:
     if not found:
         return
     waiting_of(context).ask(user_id_of(update), "forget")
-    kinds = escape(", ".join(found))
-    await reply(update, deps.content.text("privacy_ask_forget", kinds=kinds), forget_markup(deps))
+    content = deps.content_for(update)
+    kinds = escape(", ".join(content.text(name) for name in found))
+    await reply(update, content.text("privacy_ask_forget", kinds=kinds), forget_markup(content))
 
 
 async def forget_button(update: Update, context: Context) -> None:
@@ -90,15 +100,17 @@ async def forget_button(update: Update, context: Context) -> None:
     user_id = user_id_of(update)
     waiting_of(context).done(user_id)
     if query.data != f"{PREFIX}forget!":
-        await show(update, deps.content.text("privacy_kept"), None, True)
+        await show(update, deps.content_for(update).text("privacy_kept"), None, True)
         return
+    content = deps.content_for(update)  # the language they read, before it is erased
     async with deps.transaction() as session:
         erased = await erase_all(session, deps.personal_data, user_id)
+    deps.chosen_languages[user_id] = None
     await after_erase_all(deps.personal_data, user_id)
     # Flows in progress also live in memory (user_data); drop them there too.
     context.application.drop_user_data(user_id)
     log.info("Erased %s row(s) at a member's request", erased)
-    await show(update, deps.content.text("privacy_forgotten"), None, True)
+    await show(update, content.text("privacy_forgotten"), None, True)
 
 
 async def typed_instead_of_button(
@@ -106,7 +118,11 @@ async def typed_instead_of_button(
 ) -> None:
     """Text where the confirmation buttons were expected: hint, and the buttons again."""
     deps = get_deps(context)
-    await reply(update, deps.content.text("tips_use_buttons"), forget_markup(deps))
+    await reply(
+        update,
+        deps.content_for(update).text("tips_use_buttons"),
+        forget_markup(deps.content_for(update)),
+    )
 
 
 async def open_deep_link(update: Update, context: Context, _payload: str) -> None:

@@ -44,18 +44,18 @@ async def setup_command(update: Update, context: Context) -> None:
     deps = get_deps(context)
     chat = update.effective_chat
     if chat is None or is_private(update):
-        await reply(update, deps.content.text("setup_private"))
+        await reply(update, deps.content_for(update).text("setup_private"))
         return
     async with deps.transaction() as session:
         current = await community_chat_id(session, deps.settings)
     if current == chat.id:
-        await reply(update, deps.content.text("setup_already"))
+        await reply(update, deps.content_for(update).text("setup_already"))
         return
     if not await may_set_up(update, context, current):
-        await reply(update, deps.content.text("admin_only"))
+        await reply(update, deps.content_for(update).text("admin_only"))
         return
     moved = await claim_group(deps, chat.id, current, who(update))
-    await reply(update, deps.content.text("setup_done", moved=moved))
+    await reply(update, deps.content_for(update).text("setup_done", moved=moved))
     # The admin command menu belongs to the community's administrators: show it in the new group.
     await set_admin_commands(context.bot, deps)
 

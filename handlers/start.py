@@ -8,15 +8,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler
 
 from bot.deps import Context, Deps, get_deps
+from bot.features.content import Content
 from bot.features.text import escape
 from handlers.common import disclaimer, is_private, reply
 from handlers.faq import MENU
 from handlers.links import LINKS
 
 
-def welcome_markup(deps: Deps) -> InlineKeyboardMarkup:
+def welcome_markup(content: Content) -> InlineKeyboardMarkup:
     """The main buttons: FAQ topics and community links."""
-    content = deps.content
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(content.text("button_faq"), callback_data=f"{MENU}0")],
@@ -35,13 +35,12 @@ async def start(update: Update, context: Context) -> None:
             return
     user = update.effective_user
     first_name = escape(user.first_name) if user and user.first_name else ""
-    text = deps.content.text(
-        "welcome", first_name=first_name, bot_name=escape(context.bot.first_name)
-    )
+    content = deps.content_for(update)
+    text = content.text("welcome", first_name=first_name, bot_name=escape(context.bot.first_name))
     if is_private(update):
         # In private, newcomers also read the group's rules.
-        text = f"{text}\n\n{deps.content.text('rules')}"
-    await reply(update, f"{text}\n\n{disclaimer(context)}", welcome_markup(deps))
+        text = f"{text}\n\n{content.text('rules')}"
+    await reply(update, f"{text}\n\n{disclaimer(content)}", welcome_markup(content))
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any], deps: Deps) -> None:

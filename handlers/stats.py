@@ -24,13 +24,15 @@ async def stats_command(update: Update, context: Context) -> None:
     deps = get_deps(context)
     async with deps.transaction() as session:
         report = await stats.build_report(session, deps.clock(), deps.settings.zone)
-    await reply(update, stats.report_text(deps.content, report, deps.settings.zone))
+    await reply(update, stats.report_text(deps.content_for(update), report, deps.settings.zone))
     # Drawing takes a moment: do it off the event loop so other members are not kept waiting.
-    png = await asyncio.to_thread(stats.render_chart, deps.content, report)
+    png = await asyncio.to_thread(stats.render_chart, deps.content_for(update), report)
     message = cast(Message, update.effective_message)
     try:
         await message.reply_photo(
-            png, caption=deps.content.text("stats_chart_caption"), do_quote=not is_private(update)
+            png,
+            caption=deps.content_for(update).text("stats_chart_caption"),
+            do_quote=not is_private(update),
         )
     except TelegramError as exc:
         log.warning("Could not send the stats chart: %s", type(exc).__name__)

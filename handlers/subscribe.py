@@ -148,15 +148,12 @@ def when_text(content: Content, due: datetime, zone_name: str, now: datetime) ->
         return content.text("tips_when_today", time=at)
     if days == 1:
         return content.text("tips_when_tomorrow", time=at)
-    return content.text(
-        "tips_when_date", weekday=f"{local:%A}", day=local.day, month=f"{local:%B}", time=at
-    )
+    return content.text("tips_when_date", date=content.day(local), time=at)
 
 
-def day_text(moment: datetime, zone_name: str) -> str:
-    """A date as the member reads it: ``Friday 6 June``."""
-    local = moment.astimezone(subs.zone_info(zone_name))
-    return f"{local:%A} {local.day} {local:%B}"
+def day_text(content: Content, moment: datetime, zone_name: str) -> str:
+    """A date as the member reads it, in their language: "Friday, June 6"."""
+    return content.day(moment.astimezone(subs.zone_info(zone_name)))
 
 
 def zone_label(zone_name: str) -> str:
@@ -211,7 +208,7 @@ def settings_view(
     fields = sub_fields(content, sub, now)
     if sub.status == subs.PAUSED and sub.paused_until is not None:
         status = content.text(
-            "tips_status_paused", until=day_text(sub.paused_until, sub.time_zone)
+            "tips_status_paused", until=day_text(content, sub.paused_until, sub.time_zone)
         )
         first = [
             InlineKeyboardButton(content.text("button_resume"), callback_data=f"{PREFIX}resume")
@@ -279,7 +276,7 @@ def private_button(content: Content, context: Context, payload: str) -> InlineKe
 async def ask_time(update: Update, context: Context, *, editing: bool = False) -> None:
     """Subscribing, step 1: the time (or one tap for the default, 10:00 community time)."""
     deps = get_deps(context)
-    content, community = deps.content, deps.settings.timezone
+    content, community = deps.content_for(update), deps.settings.timezone
     waiting_of(context).ask(user_id_of(update), "sub_time")
     default = f"{subs.DEFAULT_TIME:%H:%M}"
     label = content.text("button_default_time", time=default, zone=zone_label(community))
@@ -296,8 +293,8 @@ async def ask_zone(update: Update, context: Context, at: time, *, editing: bool)
     deps = get_deps(context)
     hhmm = f"{at:%H%M}"
     waiting_of(context).ask(user_id_of(update), "sub_zone", hhmm)
-    markup = zone_markup(deps.content, deps.settings.timezone, f"{PREFIX}sz:{hhmm}:")
-    text = deps.content.text("tips_ask_zone", time=f"{at:%H:%M}")
+    markup = zone_markup(deps.content_for(update), deps.settings.timezone, f"{PREFIX}sz:{hhmm}:")
+    text = deps.content_for(update).text("tips_ask_zone", time=f"{at:%H:%M}")
     await show(update, text, markup, editing)
 
 
@@ -318,12 +315,19 @@ async def finish_subscribe(
     deps = get_deps(context)
     now = deps.clock()
     async with deps.transaction() as session:
+        content = deps.content_for(update)
         sub = await subs.subscribe(
-            session, user_id_of(update), at, zone, now=now, source="/subscribe"
+            session,
+            user_id_of(update),
+            at,
+            zone,
+            now=now,
+            source="/subscribe",
+            language=content.language,
         )
-        fields = sub_fields(deps.content, sub, now)
+        fields = sub_fields(content, sub, now)
     waiting_of(context).done(user_id_of(update))
-    await show(update, deps.content.text("tips_subscribed", **fields), None, editing)
+    await show(update, content.text("tips_subscribed", **fields), None, editing)
 
 
 async def live_subscription(deps: Deps, user_id: int) -> Subscription | None:
@@ -339,10 +343,10 @@ async def show_settings(update: Update, context: Context, *, editing: bool = Fal
     sub = await live_subscription(deps, user_id_of(update))
     if sub is None:
         waiting_of(context).done(user_id_of(update))
-        await show(update, deps.content.text("tips_not_subscribed"), None, editing)
+        await show(update, deps.content_for(update).text("tips_not_subscribed"), None, editing)
         return
     waiting_of(context).ask(user_id_of(update), "menu")
-    text, markup = settings_view(deps.content, sub, deps.clock())
+    text, markup = settings_view(deps.content_for(update), sub, deps.clock())
     await show(update, text, markup, editing)
 
 
@@ -359,16 +363,18 @@ async def change(
     async with deps.transaction() as session:
         sub = await subs.get_subscription(session, user_id_of(update))
         if sub is None or sub.status == subs.ENDED:
-            text = deps.content.text("tips_not_subscribed")
+            text = deps.content_for(update).text("tips_not_subscribed")
         else:
             await apply(session, sub, now)
-            text = confirmation(deps.content, key, sub, now)
+            text = confirmation(deps.content_for(update), key, sub, now)
     await show(update, text, None, editing)
 
 
 def confirmation(content: Content, key: str, sub: Subscription, now: datetime) -> str:
     """The text confirming a change: the next tip, or the end of the pause."""
-    until = day_text(sub.paused_until, sub.time_zone) if sub.paused_until is not None else ""
+    until = (
+        day_text(content, sub.paused_until, sub.time_zone) if sub.paused_until is not None else ""
+    )
     return content.text(key, until=until, **sub_fields(content, sub, now))
 
 
@@ -397,15 +403,15 @@ async def subscribe_command(update: Update, context: Context) -> None:
     """/subscribe: in private, ask time and zone; in the group, a button to the private chat."""
     deps = get_deps(context)
     if not is_private(update):
-        markup = private_button(deps.content, context, DEEP_LINK)
-        await reply(update, deps.content.text("tips_in_private"), markup)
+        markup = private_button(deps.content_for(update), context, DEEP_LINK)
+        await reply(update, deps.content_for(update).text("tips_in_private"), markup)
         return
     sub = await live_subscription(deps, user_id_of(update))
     if sub is not None:
-        fields = sub_fields(deps.content, sub, deps.clock())
-        _, markup = settings_view(deps.content, sub, deps.clock())
+        fields = sub_fields(deps.content_for(update), sub, deps.clock())
+        _, markup = settings_view(deps.content_for(update), sub, deps.clock())
         waiting_of(context).ask(user_id_of(update), "menu")
-        await reply(update, deps.content.text("tips_already", **fields), markup)
+        await reply(update, deps.content_for(update).text("tips_already", **fields), markup)
         return
     await ask_time(update, context)
 
@@ -421,17 +427,19 @@ async def open_deep_link(update: Update, context: Context, payload: str) -> None
 async def tip_command(update: Update, context: Context) -> None:
     """/tip: today's tip, for anyone (the member's own date when they chose a zone)."""
     deps = get_deps(context)
-    if not deps.content.tips:
-        await reply(update, deps.content.text("tips_none"))
+    if not deps.content_for(update).tips:
+        await reply(update, deps.content_for(update).text("tips_none"))
         return
     sub = await live_subscription(deps, user_id_of(update)) if is_private(update) else None
     zone = sub.time_zone if sub is not None else deps.settings.timezone
     today = deps.clock().astimezone(subs.zone_info(zone)).date()
     text, markup = tip_message(
-        deps.content, tip_of_day(deps.content.tips, today), bot_name(context)
+        deps.content_for(update),
+        tip_of_day(deps.content_for(update).tips, today),
+        bot_name(context),
     )
     if sub is None:
-        label = deps.content.text("button_tip_subscribe")
+        label = deps.content_for(update).text("button_tip_subscribe")
         button = (
             InlineKeyboardButton(label, callback_data=f"{PREFIX}start")
             if is_private(update)
@@ -450,7 +458,7 @@ async def private_only(update: Update, context: Context, payload: str) -> bool:
     """In the group, point to the private chat and return True."""
     if is_private(update):
         return False
-    content = get_deps(context).content
+    content = get_deps(context).content_for(update)
     await reply(
         update, content.text("tips_private_only"), private_button(content, context, payload)
     )
@@ -469,11 +477,13 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
         return
     deps = get_deps(context)
     if await live_subscription(deps, user_id_of(update)) is None:
-        await reply(update, deps.content.text("tips_not_subscribed"))
+        await reply(update, deps.content_for(update).text("tips_not_subscribed"))
         return
     waiting_of(context).ask(user_id_of(update), "unsub")
     await reply(
-        update, deps.content.text("tips_ask_unsubscribe"), unsubscribe_markup(deps.content)
+        update,
+        deps.content_for(update).text("tips_ask_unsubscribe"),
+        unsubscribe_markup(deps.content_for(update)),
     )
 
 
@@ -530,7 +540,7 @@ async def ask(
 ) -> None:
     """Ask a question in the settings (editing the menu) and wait for the answer."""
     waiting_of(context).ask(user_id_of(update), kind)
-    await show(update, get_deps(context).content.text(key), markup, True)
+    await show(update, get_deps(context).content_for(update).text(key), markup, True)
 
 
 Action = Callable[[Update, Context, str], Awaitable[None]]
@@ -573,25 +583,31 @@ async def new_zone(update: Update, context: Context, rest: str) -> None:
 
 async def ask_new_time(update: Update, context: Context, _rest: str) -> None:
     """Settings: which time?"""
-    markup = time_markup(get_deps(context).content, "t")
+    markup = time_markup(get_deps(context).content_for(update), "t")
     await ask(update, context, "time", "tips_ask_new_time", markup)
 
 
 async def ask_new_zone(update: Update, context: Context, _rest: str) -> None:
     """Settings: which zone?"""
     deps = get_deps(context)
-    markup = zone_markup(deps.content, deps.settings.timezone, f"{PREFIX}z:")
+    markup = zone_markup(deps.content_for(update), deps.settings.timezone, f"{PREFIX}z:")
     await ask(update, context, "zone", "tips_ask_new_zone", markup)
 
 
 async def ask_pause(update: Update, context: Context, _rest: str) -> None:
     """Settings: how long a pause?"""
-    await ask(update, context, "pause", "tips_ask_pause", pause_markup(get_deps(context).content))
+    await ask(
+        update,
+        context,
+        "pause",
+        "tips_ask_pause",
+        pause_markup(get_deps(context).content_for(update)),
+    )
 
 
 async def ask_unsubscribe(update: Update, context: Context, _rest: str) -> None:
     """Settings: stop the tips?"""
-    markup = unsubscribe_markup(get_deps(context).content)
+    markup = unsubscribe_markup(get_deps(context).content_for(update))
     await ask(update, context, "unsub", "tips_ask_unsubscribe", markup)
 
 
@@ -646,7 +662,7 @@ def shown(text: str) -> str:
 
 async def typed_time(update: Update, context: Context, text: str, kind: str) -> None:
     """A typed time, while subscribing (``st``) or in the settings (``t``)."""
-    content = get_deps(context).content
+    content = get_deps(context).content_for(update)
     at = subs.parse_time(text)
     if at is None:
         await reply(
@@ -661,7 +677,7 @@ async def typed_time(update: Update, context: Context, text: str, kind: str) -> 
 async def typed_zone(update: Update, context: Context, text: str, at: time | None) -> None:
     """A typed zone, while subscribing (``at`` is the chosen time) or in the settings."""
     deps = get_deps(context)
-    content = deps.content
+    content = deps.content_for(update)
     prefix = f"{PREFIX}sz:{at:%H%M}:" if at is not None else f"{PREFIX}z:"
     answer = subs.parse_zone(text)
     if answer.zone is not None and at is not None:
@@ -679,7 +695,7 @@ async def typed_zone(update: Update, context: Context, text: str, at: time | Non
 async def typed_instead_of_button(update: Update, context: Context, kind: str) -> None:
     """Text where a button was expected: a short hint and the same choices again."""
     deps = get_deps(context)
-    content = deps.content
+    content = deps.content_for(update)
     if kind == "menu":
         sub = await live_subscription(deps, user_id_of(update))
         if sub is None:
@@ -734,12 +750,15 @@ async def delivery_job(context: Context) -> None:
     deps = get_deps(context)
     content, username = deps.content, bot_name(context)
 
-    composed: dict[str, tuple[str, InlineKeyboardMarkup]] = {}
+    composed: dict[tuple[str, str | None], tuple[str, InlineKeyboardMarkup]] = {}
 
-    def compose(tip: Tip) -> tuple[str, InlineKeyboardMarkup | None]:
-        if tip.id not in composed:  # a run sends one or two tips to everyone
-            composed[tip.id] = tip_message(content, tip, username)
-        return composed[tip.id]
+    def compose(tip: Tip, language: str | None) -> tuple[str, InlineKeyboardMarkup | None]:
+        # A run sends one or two tips to everyone, in a few languages: compose each once.
+        # The tip of the day is the same tip (by id) in every language.
+        if (tip.id, language) not in composed:
+            local = deps.content_in(language)
+            composed[tip.id, language] = tip_message(local, local.tip(tip.id) or tip, username)
+        return composed[tip.id, language]
 
     with sending(TIP):
         report = await deliver_due(

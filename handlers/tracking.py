@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot.deps import Context, get_deps
+from bot.deps import Context, Deps, get_deps
 from bot.storage.models import Base, Chat, Member, utcnow
 
 # Write "last seen" at most this often per id, so a chatty group is not a write per message.
@@ -48,9 +49,11 @@ async def upsert_seen(session: AsyncSession, model: type[Base], values: dict[str
 
 
 async def track(update: Update, context: Context) -> None:
-    """Record the chat and the member behind an update."""
+    """Record the chat and the member behind an update; know the member's language choice."""
     cache: SeenCache = context.bot_data.setdefault("seen_cache", SeenCache())
     chat, user = update.effective_chat, update.effective_user
+    if user is not None and not user.is_bot:
+        await remember_language(get_deps(context), user.id)
     rows: list[tuple[type[Base], dict[str, Any]]] = []
     if chat is not None and cache.due("chat", chat.id):
         rows.append((Chat, {"id": chat.id, "type": chat.type}))
@@ -61,6 +64,15 @@ async def track(update: Update, context: Context) -> None:
     async with get_deps(context).transaction() as session:
         for model, values in rows:
             await upsert_seen(session, model, values)
+
+
+async def remember_language(deps: Deps, user_id: int) -> None:
+    """Read a member's language choice once per process; /language and /forget keep it."""
+    if user_id in deps.chosen_languages:
+        return
+    async with deps.transaction() as session:
+        chosen = await session.scalar(select(Member.language).where(Member.id == user_id))
+    deps.chosen_languages[user_id] = chosen
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

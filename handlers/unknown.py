@@ -16,7 +16,10 @@ async def unknown_command(update: Update, context: Context) -> None:
     """Point the member at /help."""
     text = cast(Message, update.effective_message).text or ""
     command = text.split()[0].split("@")[0][:40] if text.strip() else "/"
-    await reply(update, get_deps(context).content.text("unknown_command", command=escape(command)))
+    await reply(
+        update,
+        get_deps(context).content_for(update).text("unknown_command", command=escape(command)),
+    )
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -25,7 +25,7 @@ def test_posts_file_problems_are_named(tmp_path: Path) -> None:
         {"id": "weekly", "title": "Again", "when": "tomorrow 10:00", "text": "Hello all"},
         {"id": "odd", "title": "Odd", "when": "every funday 9:00", "text": "Hello all"},
     ]
-    (folder / "posts.yaml").write_text(yaml.safe_dump({"posts": posts}), encoding="utf-8")
+    (folder / "en" / "posts.yaml").write_text(yaml.safe_dump({"posts": posts}), encoding="utf-8")
     try:
         load_content(folder)
     except ContentError as exc:
@@ -41,5 +41,5 @@ def test_posts_file_problems_are_named(tmp_path: Path) -> None:
 def test_without_a_posts_file_there_are_no_posts(tmp_path: Path) -> None:
     folder = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, folder)
-    (folder / "posts.yaml").unlink()
+    (folder / "en" / "posts.yaml").unlink()
     assert load_content(folder).posts == ()

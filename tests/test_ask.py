@@ -23,6 +23,7 @@ from bot.deps import app_deps
 from bot.runtime.fakeapi import ADMIN_ID, BOT_ID, ApiCall, FakeBotAPI
 from bot.storage.models import AskBlock, AskMessage, AskThread
 from handlers.ask import PRUNE_JOB
+from tests.content_texts import raw_texts
 from tests.tg import MEMBER_ID, Driver, only, pin_clock, texts
 
 ADMIN_CHAT = -1009876543210
@@ -48,7 +49,7 @@ def text_of(app: AnyApp, key: str, **fields: object) -> str:
 
 def opening(app: AnyApp, key: str) -> str:
     """The first words of a text, before any field or tag."""
-    return app_deps(app).content.texts[key].split("{")[0].split("<")[0][:25]
+    return raw_texts()[key].split("{")[0].split("<")[0][:25]
 
 
 def message(chat: dict[str, Any], sender: dict[str, Any], **content: Any) -> dict[str, Any]:
@@ -492,3 +493,23 @@ async def test_relayed_message_ids_are_forgotten_after_30_days(
     await job.run(app)
     assert await count(app, AskMessage) == 0
     assert await count(app, AskThread) == 1, "the topic stays theirs until /forget"
+
+
+# --- Languages -----------------------------------------------------------------------------
+
+
+async def test_the_member_reads_ask_in_their_language_the_admins_in_the_community_s(
+    member: Driver, forum: FakeBotAPI, app: AnyApp
+) -> None:
+    spanish = Driver(app, forum, MEMBER_ID, "Sam", language_code="es")
+    assert only(await spanish.send("/ask")).text.startswith("✉️ Escribe tu mensaje")
+    chat = {"id": MEMBER_ID, "type": "private", "first_name": "Sam"}
+    found = await feed(spanish, message(chat, MEMBER | {"language_code": "es"}, text="Hola"))
+    thanks = calls(found, "sendMessage", MEMBER_ID)
+    assert thanks[-1].text.startswith("✅ Tu mensaje llegó a la administración")
+    intro = calls(found, "sendMessage", ADMIN_CHAT)[0]
+    assert "wrote to the admins" in intro.text, "the admins' side stays in COMMUNITY_LANGUAGE"
+    topic = int(calls(found, "createForumTopic")[0].result["message_thread_id"])
+    await admin_sends(member, topic=topic, text="/sign")
+    answer = only(await admin_sends(member, topic=topic, text="Aquí estamos."), "sendMessage")
+    assert answer.text.endswith("— Alex, administración")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
+from fluent.syntax import FluentParser, FluentSerializer, ast
 
 from bot.cli import main
 from bot.features.content import ContentError, load_content
@@ -28,10 +29,11 @@ def entry(entry_id: str, **changes: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def content_dir(tmp_path: Path) -> Path:
-    """A small, valid content folder the tests then break one way at a time."""
-    folder = tmp_path / "content"
-    folder.mkdir()
-    shutil.copy(CONTENT_DIR / "texts.yaml", folder / "texts.yaml")
+    """A small, valid content folder (English only) the tests break one way at a time."""
+    folder = tmp_path / "content" / "en"
+    folder.mkdir(parents=True)
+    shutil.copy(CONTENT_DIR / "en" / "texts.ftl", folder / "texts.ftl")
+    shutil.copy(CONTENT_DIR / "en" / "commands.yaml", folder / "commands.yaml")
     write(
         folder,
         "faq.yaml",
@@ -46,11 +48,20 @@ def content_dir(tmp_path: Path) -> Path:
         },
     }
     write(folder, "links.yaml", links)
-    return folder
+    return folder.parent
 
 
 def write(folder: Path, name: str, data: Any) -> None:
     (folder / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def set_text(texts: Path, key: str, value: str | None) -> None:
+    """Replace (or, with None, remove) one message of a Fluent file; add it when new."""
+    resource = FluentParser().parse(texts.read_text(encoding="utf-8"))
+    new = FluentParser().parse(f"{key} = {value}\n").body if value is not None else []
+    body = [e for e in resource.body if not (isinstance(e, ast.Message) and e.id.name == key)]
+    resource.body = body + list(new)
+    texts.write_text(FluentSerializer().serialize(resource), encoding="utf-8")
 
 
 def problems_of(folder: Path, *, strict: bool = False) -> list[str]:
@@ -59,10 +70,10 @@ def problems_of(folder: Path, *, strict: bool = False) -> list[str]:
     return caught.value.problems
 
 
-def edit(folder: Path, name: str, change: Any) -> None:
-    data = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+def edit(folder: Path, name: str, change: Any, language: str = "en") -> None:
+    data = yaml.safe_load((folder / language / name).read_text(encoding="utf-8"))
     change(data)
-    write(folder, name, data)
+    write(folder / language, name, data)
 
 
 def test_valid_content_loads(content_dir: Path) -> None:
@@ -112,25 +123,29 @@ def test_missing_field_is_named(content_dir: Path) -> None:
 
 
 def test_template_field_nothing_fills(content_dir: Path) -> None:
-    edit(content_dir, "texts.yaml", lambda d: d["texts"].update(welcome="Hi {nickname}"))
+    set_text(content_dir / "en" / "texts.ftl", "welcome", "Hi { $nickname }")
     problems = problems_of(content_dir)
-    assert any("text 'welcome': uses {nickname} but nothing fills it" in p for p in problems)
+    assert any("text 'welcome': uses { $nickname } but nothing fills it" in p for p in problems)
 
 
 def test_missing_text_and_unknown_text(content_dir: Path) -> None:
-    def change(data: dict[str, Any]) -> None:
-        data["texts"].pop("help")
-        data["texts"]["helo"] = "typo"
-
-    edit(content_dir, "texts.yaml", change)
+    set_text(content_dir / "en" / "texts.ftl", "help", None)
+    set_text(content_dir / "en" / "texts.ftl", "helo", "typo")
     problems = problems_of(content_dir)
-    assert any("text 'help': missing" in p for p in problems)
-    assert any("text 'helo': not used by the bot" in p for p in problems)
+    assert any("texts.ftl: text 'help': missing" in p for p in problems)
+    assert any("texts.ftl: text 'helo': not used by the bot" in p for p in problems)
 
 
-def test_broken_template_braces(content_dir: Path) -> None:
-    edit(content_dir, "texts.yaml", lambda d: d["texts"].update(welcome="Hi {first_name"))
-    assert any("text 'welcome': broken template" in p for p in problems_of(content_dir))
+def test_broken_template_braces_name_the_line(content_dir: Path) -> None:
+    texts = content_dir / "en" / "texts.ftl"
+    texts.write_text(texts.read_text(encoding="utf-8") + "welcome = Hi { $first_name\n")
+    assert any("texts.ftl: line " in p for p in problems_of(content_dir))
+
+
+def test_plural_forms_follow_the_language(content_dir: Path) -> None:
+    content = load_content(content_dir)
+    assert content.text("button_pause_days", days=1) == "1 day"
+    assert content.text("button_pause_days", days=3) == "3 days"
 
 
 @pytest.mark.parametrize("url", ["not a url", "ftp://files.org/x", "https://", "www.blog.org"])
@@ -146,13 +161,13 @@ def test_placeholder_link_is_a_warning_then_strict_error(content_dir: Path) -> N
 
 
 def test_yaml_syntax_error_names_the_file(content_dir: Path) -> None:
-    (content_dir / "faq.yaml").write_text("faq: [unclosed\n", encoding="utf-8")
+    (content_dir / "en" / "faq.yaml").write_text("faq: [unclosed\n", encoding="utf-8")
     problems = problems_of(content_dir)
     assert any("faq.yaml: not valid YAML" in p for p in problems)
 
 
 def test_missing_file(content_dir: Path) -> None:
-    (content_dir / "links.yaml").unlink()
+    (content_dir / "en" / "links.yaml").unlink()
     assert any("links.yaml: file not found" in p for p in problems_of(content_dir))
 
 
@@ -179,13 +194,13 @@ def test_content_check_strict_on_shipped_content(
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        ("<b>Hello {first_name}", "<b> is never closed"),
+        ("<b>Hello { $first_name }", "<b> is never closed"),
         ("<h1>Hello</h1>", "<h1> is not a tag Telegram accepts"),
         ("Hello</i>", "</i> closes a tag that is not open"),
     ],
 )
 def test_text_with_html_telegram_would_refuse(content_dir: Path, text: str, says: str) -> None:
-    edit(content_dir, "texts.yaml", lambda d: d["texts"].update(welcome=text))
+    set_text(content_dir / "en" / "texts.ftl", "welcome", text)
     assert any(f"text 'welcome': {says}" in p for p in problems_of(content_dir))
 
 

@@ -47,7 +47,7 @@ def content_dir(tmp_path: Path) -> Path:
     """The shipped content with its placeholder links replaced, as a real deployment has."""
     folder = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, folder)
-    links = folder / "links.yaml"
+    links = folder / "en" / "links.yaml"
     links.write_text(links.read_text().replace("example.org/replace-me", "fibro.community"))
     return folder
 

@@ -18,7 +18,7 @@ from bot.features.content import (
     is_placeholder,
 )
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
+CONTENT = Path(__file__).resolve().parent.parent / "content" / "en"
 SOURCE = Path("/work/shared/source/stem-cells-and-fibromyalgia.txt")
 
 REQUIRED_IDS = (

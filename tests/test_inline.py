@@ -18,14 +18,14 @@ _ids = itertools.count(70_000)
 DISCLAIMER = "not medical advice"
 
 
-async def inline(member: Driver, query: str) -> dict[str, Any]:
+async def inline(member: Driver, query: str, language_code: str | None = None) -> dict[str, Any]:
     """Type ``@bot <query>``: the parameters of the bot's answerInlineQuery."""
     update = Update.de_json(
         {
             "update_id": next(_ids),
             "inline_query": {
                 "id": str(next(_ids)),
-                "from": user(MEMBER_ID),
+                "from": user(MEMBER_ID, "Sam", language_code),
                 "query": query,
                 "offset": "",
                 "chat_type": "supergroup",
@@ -62,7 +62,18 @@ async def test_cost_offers_the_cost_answer_with_disclaimer_and_a_deep_link(
     assert DISCLAIMER in text
     assert url_of(first) == f"https://t.me/{BOT_USERNAME}?start=faq-{best.id}"
     assert params["cache_time"] == CACHE_SECONDS
-    assert params.get("is_personal") in (None, False)
+    # Results follow the member's language, so Telegram must not share them between people.
+    assert params.get("is_personal") is True
+
+
+async def test_results_come_in_the_member_s_language(member: Driver) -> None:
+    params = await inline(member, "cuánto cuesta", "es-419")
+    first = params["results"][0]
+    assert first["title"] == "¿Cuánto cuesta?"
+    assert "no es consejo médico" in first["input_message_content"]["message_text"]
+    assert first["reply_markup"]["inline_keyboard"][0][0]["text"] == "💬 Abrir en el bot"
+    crisis = await inline(member, "quero morrer", "pt-br")
+    assert crisis["results"][0]["title"] == "🆘 Se você está em crise, aqui tem ajuda"
 
 
 async def test_typos_find_what_faq_finds(member: Driver, app: AnyApp) -> None:

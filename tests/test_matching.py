@@ -14,7 +14,7 @@ from bot.features.matching import STOP_WORDS, FaqMatcher, MatchResult, normalise
 from bot.features.text import escape
 from tests.tg import Driver, only
 
-FAQ_PATH = Path(__file__).resolve().parent.parent / "content" / "faq.yaml"
+FAQ_PATH = Path(__file__).resolve().parent.parent / "content" / "en" / "faq.yaml"
 
 # What members really type, typos included, and the topic each must reach.
 PHRASINGS: list[tuple[str, str]] = [

@@ -169,7 +169,8 @@ async def test_mydata_and_forget_cover_joins_and_leaves(app: AnyApp, member: Dri
     deps = app_deps(app)
     async with deps.transaction() as session:
         shown = await describe_all(session, deps.personal_data, MEMBER_ID)
-        assert any(line.startswith("join: 1 time(s)") for line in shown["group joins and leaves"])
+        [(key, fields)] = shown["data_kind_events"]
+        assert (key, fields["kind"], fields["count"]) == ("data_events", "join", 1)
         await erase_all(session, deps.personal_data, MEMBER_ID)
     assert await events(app) == [(OTHER_MEMBER_ID, "join")], "only that member's rows go"
 

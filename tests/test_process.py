@@ -72,6 +72,16 @@ def test_console_switches_to_the_group_and_follows_deep_links(tmp_path: Path) ->
     assert "(now in the community group, as a member)" in result.stdout
 
 
+def test_console_switches_language(tmp_path: Path) -> None:
+    result = console(tmp_path, ":lang es\n/faq cuanto cuesta\n:lang pt\n/help\n:lang xx\n")
+    assert result.returncode == 0, result.stderr
+    assert "(your Telegram is now in es" in result.stdout
+    assert "5.000 a 20.000 dólares" in result.stdout
+    assert "no es consejo médico" in result.stdout
+    assert "O que eu posso fazer" in result.stdout
+    assert "(languages: en, es, pt" in result.stdout
+
+
 def test_run_without_token_exits_2(tmp_path: Path) -> None:
     result = fibrobot(tmp_path, "run")
     assert result.returncode == 2

@@ -269,7 +269,7 @@ async def test_a_long_backlog_of_missed_tips_does_not_stop_the_run(
     deps = app_deps(app)
     report = await deliver_due(
         transaction=deps.transaction, clock=clock, bot=app.bot, tips=deps.content.tips,
-        compose=lambda tip: (tip.text, None), policy=Policy(batch=2),
+        compose=lambda tip, _language: (tip.text, None), policy=Policy(batch=2),
     )  # fmt: skip
     assert report.counts == {"missed": 7, "claimed": 1, "sent": 1}
     assert [int(c.params["chat_id"]) for c in api.sent()] == [MEMBERS[0]]
@@ -289,7 +289,8 @@ async def test_a_shutdown_stops_the_run_between_batches(
 
     await deliver_due(
         transaction=deps.transaction, clock=clock, bot=app.bot, tips=deps.content.tips,
-        compose=lambda tip: (tip.text, None), policy=Policy(batch=2), keep_going=keep_going,
+        compose=lambda tip, _language: (tip.text, None), policy=Policy(batch=2),
+        keep_going=keep_going,
     )  # fmt: skip
     assert len(api.sent()) == 2, "the batch in flight finishes, the next one waits"
     still_due = [m for m in MEMBERS if (await subscription(app, m)).next_due_utc == T0]
@@ -383,7 +384,7 @@ async def test_one_tip_a_day_across_dst_changes(
         for _ in range(4 * 48):  # four days, every half hour
             await deliver_due(
                 transaction=deps.transaction, clock=clock, bot=app.bot, tips=deps.content.tips,
-                compose=lambda tip: (tip.text, None), policy=Policy(),
+                compose=lambda tip, _language: (tip.text, None), policy=Policy(),
             )  # fmt: skip
             clock.tick(minutes=30)
     rows = [r for r in await deliveries(app) if r.status == "sent"]

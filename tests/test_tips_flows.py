@@ -171,12 +171,12 @@ async def test_flare_up_pause_and_resume(clocked: AnyApp, member: Driver) -> Non
     asked = only(await member.press(menu, "Flare-up pause"))
     assert [b["text"] for b in asked.buttons] == ["3 days", "7 days", "14 days"]
     done = only(await member.press(asked, "7 days"))
-    assert "paused until Monday 9 June" in done.text
+    assert "paused until Monday, June 9" in done.text
     [sub] = await rows(clocked, Subscription)
     assert sub.status == "paused"
     assert sub.next_due_utc == datetime(2025, 6, 9, 8, 0, tzinfo=UTC)  # seven tips skipped
     menu = only(await member.send("/settings"))
-    assert "Paused until Monday 9 June" in menu.text
+    assert "Paused until Monday, June 9" in menu.text
     done = only(await member.press(menu, "Resume"))
     assert "today at 10:00" in done.text
     [sub] = await rows(clocked, Subscription)

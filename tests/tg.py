@@ -52,9 +52,14 @@ def pin_clock(app: AnyApp, clock: C) -> C:
     return clock
 
 
-def user(user_id: int = MEMBER_ID, first_name: str = "Sam") -> dict[str, Any]:
-    """A Telegram user as JSON."""
-    return {"id": user_id, "is_bot": False, "first_name": first_name}
+def user(
+    user_id: int = MEMBER_ID, first_name: str = "Sam", language_code: str | None = None
+) -> dict[str, Any]:
+    """A Telegram user as JSON; ``language_code`` is their app's language (IETF tag)."""
+    found: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+    if language_code is not None:
+        found["language_code"] = language_code
+    return found
 
 
 def chat(chat_id: int) -> dict[str, Any]:
@@ -74,6 +79,7 @@ class Driver:
     first_name: str = "Sam"
     chat_id: int | None = None  # None: the member's private chat
     sent_before: int = field(default=0)
+    language_code: str | None = None  # their Telegram app's language, e.g. "es-419"
 
     @property
     def where(self) -> int:
@@ -82,7 +88,9 @@ class Driver:
 
     def in_group(self, group_id: int = GROUP_ID) -> Driver:
         """The same member, typing in the group."""
-        return Driver(self.app, self.api, self.user_id, self.first_name, group_id)
+        return Driver(
+            self.app, self.api, self.user_id, self.first_name, group_id, 0, self.language_code
+        )
 
     def as_user(self, user_id: int, first_name: str = "Alex") -> Driver:
         """Another person in the same chat (private chats follow the person)."""
@@ -95,7 +103,7 @@ class Driver:
             "message_id": next(_ids),
             "date": int(time.time()),
             "chat": chat(self.where),
-            "from": user(self.user_id, self.first_name),
+            "from": user(self.user_id, self.first_name, self.language_code),
             "text": text,
         }
         if text.startswith("/"):
@@ -134,7 +142,7 @@ class Driver:
         }
         query = {
             "id": str(next(_ids)),
-            "from": user(self.user_id, self.first_name),
+            "from": user(self.user_id, self.first_name, self.language_code),
             "chat_instance": str(chat_id),
             "data": data,
             "message": message,

@@ -7,8 +7,7 @@ without touching Python. A bad edit fails loudly, naming the file, the entry and
 from __future__ import annotations
 
 import re
-import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -18,8 +17,18 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import yaml
+from fluent.syntax import ast
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.features.i18n import (
+    SOURCE_LANGUAGE,
+    Messages,
+    format_moment,
+    messages_of,
+    parse_resource,
+    text_of,
+    variables_of,
+)
 from bot.features.tips import Tip, TipsFile, check_tips
 from bot.features.when import WhenError, parse_when
 
@@ -127,37 +136,53 @@ class PostsFile(_Strict):
     posts: tuple[Post, ...] = ()
 
 
-class TextsFile(_Strict):
-    """The whole of ``texts.yaml``: every sentence the bot says that is not an answer."""
+class CommandsFile(_Strict):
+    """The whole of ``commands.yaml``: the command menu for members, and for admins."""
 
-    texts: dict[str, str]
     commands: tuple[Command, ...] = Field(min_length=1)
     admin_commands: tuple[Command, ...] = ()
 
 
 @dataclass(frozen=True)
 class Content:
-    """All content, validated and indexed."""
+    """All content of one language, validated and indexed."""
 
     faq: tuple[FaqEntry, ...]
     faq_source: str
     links: tuple[Link, ...]
     emergency: Emergency
-    texts: Mapping[str, str]
+    messages: Messages
     commands: tuple[Command, ...]
     warnings: tuple[str, ...] = ()
     posts: tuple[Post, ...] = ()
     admin_commands: tuple[Command, ...] = ()
     faq_by_id: Mapping[str, FaqEntry] = field(default_factory=dict)
     tips: tuple[Tip, ...] = ()
+    language: str = SOURCE_LANGUAGE
 
     def text(self, key: str, **fields: object) -> str:
-        """Return the text ``key`` with its template fields filled."""
-        return self.texts[key].format_map(fields)
+        """Return the text ``key`` in this language with its template fields filled.
+
+        Raises:
+            MessageError: No such text, or a field it uses is not given (a bug).
+        """
+        return self.messages.format(key, fields)
 
     def faq_entry(self, faq_id: str) -> FaqEntry | None:
         """Return the FAQ entry with this id, if there is one."""
         return self.faq_by_id.get(faq_id)
+
+    def tip(self, tip_id: str) -> Tip | None:
+        """Return the tip with this id, if there is one."""
+        return next((tip for tip in self.tips if tip.id == tip_id), None)
+
+    def moment(self, when: datetime) -> str:
+        """A local time as this language writes it: "jueves, 3 de diciembre, 10:00"."""
+        return format_moment(when, self.text("format_moment"), self.language)
+
+    def day(self, when: datetime) -> str:
+        """A local date as this language writes it: "jueves, 3 de diciembre"."""
+        return format_moment(when, self.text("format_day"), self.language)
 
 
 # Template fields each text may use, filled by the code that sends it. A text that uses a
@@ -366,7 +391,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "tips_none": frozenset(),
     "tips_when_today": frozenset({"time"}),
     "tips_when_tomorrow": frozenset({"time"}),
-    "tips_when_date": frozenset({"weekday", "day", "month", "time"}),
+    "tips_when_date": frozenset({"date", "time"}),
     "button_open_private": frozenset(),
     "button_tip_subscribe": frozenset(),
     "button_tip_faq": frozenset({"title"}),
@@ -391,41 +416,106 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "privacy_kept": frozenset(),
     "button_forget": frozenset(),
     "button_keep_data": frozenset(),
+    "privacy_language": frozenset({"language"}),
+    # /mydata's lines: each kind of data, then what is stored (bot.storage.privacy).
+    "data_kind_member": frozenset(),
+    "data_kind_tips": frozenset(),
+    "data_kind_events": frozenset(),
+    "data_member_id": frozenset({"id"}),
+    "data_first_seen": frozenset({"when"}),
+    "data_last_seen": frozenset({"when"}),
+    "data_tips_status": frozenset({"status", "time", "zone"}),
+    "data_tips_paused": frozenset({"until"}),
+    "data_tips_next": frozenset({"when"}),
+    "data_tips_since": frozenset({"date"}),
+    "data_tips_language": frozenset({"language"}),
+    "data_tips_records": frozenset({"count"}),
+    "data_tips_log": frozenset({"count"}),
+    "data_events": frozenset({"kind", "count", "last"}),
+    "data_kind_ask": frozenset(),
+    "data_kind_flows": frozenset(),
+    "data_flow_draft": frozenset(),
+    "data_flow_question": frozenset(),
+    "data_flow_step": frozenset({"command", "when"}),
+    "data_ask_thread": frozenset({"opened", "closed"}),
+    "data_ask_messages": frozenset({"count"}),
+    "data_ask_blocked": frozenset({"since"}),
+    # Languages (/language) and how dates read: CLDR patterns for Babel, not sentences.
+    "language_ask": frozenset({"language"}),
+    "language_set": frozenset({"language"}),
+    "language_auto": frozenset({"language"}),
+    "button_language_auto": frozenset(),
+    "format_day": frozenset(),
+    "format_moment": frozenset(),
 }
 
 
 def load_content(content_dir: Path, *, strict: bool = False) -> Content:
-    """Load and check every content file; raise ContentError listing all problems."""
+    """Load and check the source language's content (``content_dir/en``).
+
+    Raises:
+        ContentError: Listing every problem, each naming the file and the entry.
+    """
     problems: list[str] = []
-    faq_file = _parse(content_dir / "faq.yaml", FaqFile, problems)
-    links_file = _parse(content_dir / "links.yaml", LinksFile, problems)
-    texts_file = _parse(content_dir / "texts.yaml", TextsFile, problems)
+    source = load_source(content_dir / SOURCE_LANGUAGE, problems, strict=strict)
+    if problems or source is None:
+        raise ContentError(problems)
+    return source
+
+
+def load_source(folder: Path, problems: list[str], *, strict: bool = False) -> Content | None:
+    """The English content: the source of every other language; None (and problems) if broken."""
+    faq_file = _parse(folder / "faq.yaml", FaqFile, problems)
+    links_file = _parse(folder / "links.yaml", LinksFile, problems)
+    commands_file = _parse(folder / "commands.yaml", CommandsFile, problems)
+    messages = load_messages(folder, SOURCE_LANGUAGE, None, problems, check=check_source_texts)
     warnings: list[str] = []
     if faq_file is not None:
-        problems += check_faq(faq_file, str(content_dir / "faq.yaml"))
+        problems += check_faq(faq_file, str(folder / "faq.yaml"))
     if links_file is not None:
-        link_problems, link_warnings = check_links(links_file, str(content_dir / "links.yaml"))
+        link_problems, link_warnings = check_links(links_file, str(folder / "links.yaml"))
         problems += link_problems
         (problems if strict else warnings).extend(link_warnings)
-    if texts_file is not None:
-        problems += check_texts(texts_file, str(content_dir / "texts.yaml"))
-    posts = load_posts(content_dir / "posts.yaml", problems)
-    tips = _load_tips(content_dir / "tips.yaml", faq_file, problems)
-    if problems or faq_file is None or links_file is None or texts_file is None:
-        raise ContentError(problems)
+    if commands_file is not None:
+        problems += check_commands(commands_file, str(folder / "commands.yaml"))
+    posts = load_posts(folder / "posts.yaml", problems)
+    tips = _load_tips(folder / "tips.yaml", faq_file, problems)
+    if faq_file is None or links_file is None or commands_file is None or messages is None:
+        return None
     return Content(
         faq=faq_file.faq,
         faq_source=faq_file.source,
         links=links_file.links,
         emergency=links_file.emergency,
-        texts=dict(texts_file.texts),
-        commands=texts_file.commands,
+        messages=messages,
+        commands=commands_file.commands,
         warnings=tuple(warnings),
         posts=posts,
-        admin_commands=texts_file.admin_commands,
+        admin_commands=commands_file.admin_commands,
         faq_by_id={entry.id: entry for entry in faq_file.faq},
         tips=tips,
     )
+
+
+TextCheck = Callable[[dict[str, ast.Message], str], list[str]]
+
+
+def load_messages(
+    folder: Path, language: str, fallback: Messages | None, problems: list[str], check: TextCheck
+) -> Messages | None:
+    """A language's ``texts.ftl``, parsed and checked; None (and problems) when unreadable."""
+    path = folder / "texts.ftl"
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(f"{path}: file not found")
+        return None
+    resource = parse_resource(source)
+    parsed, syntax = messages_of(resource, source)
+    problems += [f"{path}: {problem}" for problem in syntax]
+    problems += check(parsed, str(path))
+    problems += date_pattern_problems(parsed, str(path), language)
+    return Messages(language, resource, fallback, parsed)
 
 
 def load_posts(path: Path, problems: list[str]) -> tuple[Post, ...]:
@@ -480,7 +570,8 @@ def read_yaml(path: Path, problems: list[str]) -> Any:
     """Read a YAML file, adding a problem (not raising) when it is missing or malformed."""
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            # libyaml's loader when PyYAML has it: start-up reads every language's files.
+            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except FileNotFoundError:
         problems.append(f"{path}: file not found")
     except yaml.YAMLError as exc:
@@ -654,40 +745,61 @@ def check_links(links_file: LinksFile, path: str) -> tuple[list[str], list[str]]
     return problems, warnings
 
 
-def template_fields(template: str) -> set[str]:
-    """Names of the ``{fields}`` a text uses; raises ValueError on a broken template."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-
-
-def check_texts(texts_file: TextsFile, path: str) -> list[str]:
-    """Every text the code needs exists, and uses only fields the code fills."""
-    problems = [f"{path}: text {k!r}: missing" for k in TEXT_FIELDS if k not in texts_file.texts]
-    for key, template in texts_file.texts.items():
+def check_source_texts(messages: dict[str, ast.Message], path: str) -> list[str]:
+    """Every text the code needs exists in English, and uses only fields the code fills."""
+    problems = [f"{path}: text {k!r}: missing" for k in TEXT_FIELDS if k not in messages]
+    for key, message in messages.items():
         allowed = TEXT_FIELDS.get(key)
         if allowed is None:
             problems.append(f"{path}: text {key!r}: not used by the bot (a typo in the key?)")
             continue
-        try:
-            used = template_fields(template)
-        except ValueError as exc:
-            problems.append(f"{path}: text {key!r}: broken template: {exc}")
+        problems += [f"{path}: text {key!r}: {p}" for p in html_problems(text_of(message))]
+        for name in sorted(variables_of(message) - allowed):
+            fills = ", ".join(sorted(allowed)) or "none"
+            problems.append(
+                f"{path}: text {key!r}: uses {{ ${name} }} but nothing fills it"
+                f" (available: {fills})"
+            )
+    return problems
+
+
+DATE_PATTERNS = ("format_day", "format_moment")
+# The CLDR fields a date pattern may use: weekday, day, month, year, hour, minute.
+DATE_FIELDS = frozenset("EcdMLyHhmak")
+
+
+def date_pattern_problems(messages: dict[str, ast.Message], path: str, language: str) -> list[str]:
+    """Date patterns Babel reads as meant: words in 'quotes', only date and time fields."""
+    problems = []
+    sample = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+    for key in DATE_PATTERNS:
+        if key not in messages:
             continue
-        problems += [f"{path}: text {key!r}: {p}" for p in html_problems(template)]
-        for name in sorted(used - allowed):
-            if not re.fullmatch(r"\w+", name):
-                problems.append(f"{path}: text {key!r}: field {{{name}}} is not a simple name")
-            else:
-                fills = ", ".join(sorted(allowed)) or "none"
-                problems.append(
-                    f"{path}: text {key!r}: uses {{{name}}} but nothing fills it"
-                    f" (available: {fills})"
-                )
-    problems += [
+        pattern = text_of(messages[key])
+        unquoted = re.sub(r"'[^']*'", "", pattern)
+        if unquoted.count("'") or (
+            odd := sorted(set(re.findall(r"[A-Za-z]", unquoted)) - DATE_FIELDS)
+        ):
+            letters = "".join(odd) if not unquoted.count("'") else "'"
+            problems.append(
+                f"{path}: text {key!r}: {letters!r} is not a date field; put words in 'quotes'"
+            )
+            continue
+        try:
+            format_moment(sample, pattern, language)
+        except (ValueError, KeyError, AttributeError) as exc:
+            problems.append(f"{path}: text {key!r}: not a date pattern Babel reads ({exc})")
+    return problems
+
+
+def check_commands(commands_file: CommandsFile, path: str) -> list[str]:
+    """No command listed twice."""
+    problems = [
         f"{path}: command /{c}: listed twice"
-        for c in duplicates(c.command for c in texts_file.commands)
+        for c in duplicates(c.command for c in commands_file.commands)
     ]
     problems += [
         f"{path}: admin command /{c}: listed twice"
-        for c in duplicates(c.command for c in texts_file.admin_commands)
+        for c in duplicates(c.command for c in commands_file.admin_commands)
     ]
     return problems

@@ -60,7 +60,8 @@ JOB_NAME = "tips-delivery"
 # Safety bound on one run: batches per run (a run ends as soon as nothing is due).
 MAX_BATCHES = 100_000
 
-Compose = Callable[[Tip], tuple[str, InlineKeyboardMarkup | None]]
+# A tip as a message in a language (None: the community's).
+Compose = Callable[[Tip, str | None], tuple[str, InlineKeyboardMarkup | None]]
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class Claim:
     local_date: date
     attempts: int
     due_at: datetime
+    language: str | None = None  # the subscription's; None: the community's
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ async def claim_due(
             Subscription.local_time,
             Subscription.time_zone,
             Subscription.next_due_utc,
+            Subscription.language,
         )
         .where(Subscription.next_due_utc <= cadence.due_by(now, policy.tick))
         .order_by(Subscription.next_due_utc)
@@ -151,7 +154,7 @@ async def claim_due(
             planned = await _plan_inactive(session, row.id, tip_ids, now, policy)
         if planned is not None:
             values.append(planned)
-            by_sub[row.id] = row.member_id
+            by_sub[row.id] = (row.member_id, row.language)
     if advances:
         await session.execute(update(Subscription), advances)  # by primary key, executemany
     if not values:
@@ -174,8 +177,10 @@ async def claim_due(
     for row in inserted.all():
         report.add("claimed" if row.status == SENDING else row.status)
         if row.status == SENDING:
-            member = by_sub[row.subscription_id]
-            claims.append(Claim(row.id, member, row.tip_id, row.local_date, 1, row.due_at))
+            member, language = by_sub[row.subscription_id]
+            claims.append(
+                Claim(row.id, member, row.tip_id, row.local_date, 1, row.due_at, language)
+            )
     return claims
 
 
@@ -238,7 +243,7 @@ async def claim_retries(
 ) -> list[Claim]:
     """Claim deliveries whose retry time has come; give up on those too late or tried enough."""
     rows = await session.execute(
-        select(TipDelivery, Subscription.member_id, Subscription.status)
+        select(TipDelivery, Subscription.member_id, Subscription.status, Subscription.language)
         .join(Subscription, Subscription.id == TipDelivery.subscription_id)
         .where(TipDelivery.retry_at <= cadence.due_by(now, policy.tick))
         .order_by(TipDelivery.retry_at)
@@ -246,7 +251,7 @@ async def claim_retries(
         .with_for_update(skip_locked=True, of=TipDelivery)
     )
     claims = []
-    for delivery, member_id, status in rows:
+    for delivery, member_id, status, language in rows:
         report.taken += 1
         delivery.retry_at = None
         if status != subs.ACTIVE or now - delivery.due_at > policy.grace:
@@ -264,6 +269,7 @@ async def claim_retries(
                 delivery.local_date,
                 delivery.attempts,
                 delivery.due_at,
+                language,
             )
         )
     return claims
@@ -288,7 +294,7 @@ def find_tip(tips: Sequence[Tip], claim: Claim) -> Tip:
 
 async def send_one(bot: Bot, claim: Claim, tips: Sequence[Tip], compose: Compose) -> Outcome:
     """Send one tip; Telegram's expected errors become outcomes, never exceptions."""
-    text, markup = compose(find_tip(tips, claim))
+    text, markup = compose(find_tip(tips, claim), claim.language)
     try:
         await bot.send_message(claim.member_id, text, reply_markup=markup)
     except (Forbidden, ChatMigrated, RetryAfter, NetworkError) as exc:

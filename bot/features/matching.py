@@ -17,25 +17,33 @@ names no country but the US, so a place is not an unknown word, and the keywords
 it leads ("approved abroad" to approval, plain "abroad" to the caution about clinics).
 Countries and regions come from Babel's English territory names (CLDR), towns from the IANA
 zone names.
+
+Each language has its own matcher (its stop words, question phrases, short forms and word
+endings) over that language's entries; ``CatalogMatcher`` asks the member's language first,
+then the others, so a clear question in another language still finds its answer.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import math
 import re
 import unicodedata
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from babel import Locale
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.features.content import FaqEntry
+
+if TYPE_CHECKING:
+    from bot.features.languages import Catalog
 
 # A confident answer needs MATCH_SCORE and a lead of MARGIN over the runner-up. Otherwise the
 # entries scoring at least MIN_SCORE and within CLOSE of the best are offered as choices, when
@@ -164,25 +172,90 @@ _STOP_WORDS_TEXT = """
 """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
+# Spanish and Portuguese, written without accents (they are stripped before this filter).
+_STOP_WORDS_ES = """
+    a al algo alguien algun alguna alguno ante antes aqui asi bien buen buena buenas buenos
+    cada como con cual cuales cuando de del desde donde el ella ellas ellos en entonces entre
+    era eres es esa esas ese eso esos esta estan estas este esto estos estoy favor fue gracias
+    ha hay hola la las le les lo los me mi mis mucho muy nada ni no nos o oye para pero por
+    porfa porque pregunta puede puedo que quiero quien saber se sea ser si sin sobre son soy su
+    sus tambien te tengo tiene tu tus un una uno unos usted y ya yo dime decir dice dicen
+    hacer hacerse hacerme
+"""
+_STOP_WORDS_PT = """
+    a ao aos aquela aquele as ate com como da das de dela dele do dos e ela ele eles em entao
+    entre era essa esse esta estao estas este estou eu favor foi ha isso ja la mais mas me meu
+    minha muito na nao nas no nos o oi ola obrigada obrigado os ou para pela pelo por porque
+    pode posso pra qual quando que quem quero saber se sem ser seu sua so sou tambem te tem
+    tenho tu um uma umas uns voce voces vc dizer diga diz dizem fazer
+"""
+
+
+@dataclass(frozen=True)
+class Language:
+    """What matching needs to know of a language's words."""
+
+    stop_words: frozenset[str]
+    phrases: tuple[tuple[re.Pattern[str], str], ...] = ()
+    suffixes: tuple[str, ...] = ("s", "es")
+    abbreviations: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    generic_words: frozenset[str] = frozenset()
+    # The word a place name is read as ("abroad"), which the FAQ's keywords then place.
+    place_word: str | None = None
+
+
+LANGUAGES: dict[str, Language] = {
+    "en": Language(STOP_WORDS, PHRASES, SUFFIXES, ABBREVIATIONS, GENERIC_WORDS, PLACE_WORD),
+    "es": Language(
+        frozenset(_STOP_WORDS_ES.split()),
+        (
+            (re.compile(r"\bcuanto (?:cuesta|vale|sale|cobran|es)\b"), "costo"),
+            (re.compile(r"\bcuanto (?:tiempo|duran?)\b"), "duracion"),
+            (re.compile(r"\bquien(?:es)? (?:puede|pueden|podria|podrian|deberia)\b"), "candidato"),
+        ),
+        ("s", "es", "mente"),
+        {"fibro": "fibromialgia", "fm": "fibromialgia", "iv": "intravenosa"},
+        place_word="extranjero",
+    ),
+    "pt": Language(
+        frozenset(_STOP_WORDS_PT.split()),
+        (
+            (re.compile(r"\bquanto (?:custa|sai|cobram|e)\b"), "custo"),
+            (re.compile(r"\bquanto tempo\b"), "duracao"),
+            (re.compile(r"\bquem (?:pode|podem|poderia|deveria)\b"), "candidato"),
+        ),
+        ("s", "es", "mente"),
+        {"fibro": "fibromialgia", "fm": "fibromialgia", "iv": "intravenosa"},
+        place_word="exterior",
+    ),
+}
+
+NO_LANGUAGE = Language(frozenset())
+
 _APOSTROPHES = str.maketrans("", "", "'’`´")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
-def normalise(text: str) -> list[str]:
+def normalise(text: str, language: str = "en") -> list[str]:
     """Lowercase, strip accents and punctuation, and keep the meaningful words, in order.
 
     Args:
         text: What the member typed, or a keyword, title or question.
+        language: Whose stop words, question phrases and short forms apply (``en``, ``es``...).
 
     Returns:
         The distinct meaningful words, e.g. ``["cost"]`` for "How much does it cost?".
     """
+    words_of = LANGUAGES.get(language, NO_LANGUAGE)
     text = _plain(text)
-    for pattern, replacement in PHRASES:
+    for pattern, replacement in words_of.phrases:
         text = pattern.sub(replacement, text)
-    tokens = _places_as_abroad(text.split()[: MAX_WORDS * 2])
-    tokens = [part for token in tokens for part in ABBREVIATIONS.get(token, token).split()]
-    words = (w for w in tokens if len(w) > 1 and w not in STOP_WORDS)
+    tokens = text.split()[: MAX_WORDS * 2]
+    if words_of.place_word is not None:
+        tokens = _places_as_abroad(tokens, language, words_of.place_word)
+    short = words_of.abbreviations
+    tokens = [part for token in tokens for part in short.get(token, token).split()]
+    words = (w for w in tokens if len(w) > 1 and w not in words_of.stop_words)
     return list(dict.fromkeys(words))[:MAX_WORDS]
 
 
@@ -194,17 +267,20 @@ def _plain(text: str) -> str:
 
 
 @functools.cache
-def places() -> frozenset[tuple[str, ...]]:
+def places(language: str = "en") -> frozenset[tuple[str, ...]]:
     """Names of countries, regions and towns, each as a tuple of plain words.
 
+    Args:
+        language: Whose territory names: ``es`` gives "espana", ``pt`` "espanha".
+
     Returns:
-        E.g. ``("mexico",)``, ``("united", "kingdom")``, ``("tijuana",)``: Babel's English
-        territory names (CLDR) without its pseudo-regions, the cities of the IANA zone names
-        (not those that are English words), and short forms.
+        E.g. ``("mexico",)``, ``("united", "kingdom")``, ``("tijuana",)``: Babel's territory
+        names (CLDR) in that language without its pseudo-regions, the cities of the IANA zone
+        names (not those that are English words), and English short forms.
     """
     names = [
         name
-        for code, name in Locale("en").territories.items()
+        for code, name in Locale(language).territories.items()
         if not code.startswith(("X", "Z")) and code != "001"
     ]
     for zone in zoneinfo.available_timezones():
@@ -212,17 +288,25 @@ def places() -> frozenset[tuple[str, ...]]:
         town = city.replace("_", " ").lower()
         if area in ZONE_AREAS and "/" not in city and len(town) > 3 and town not in NOT_TOWNS:
             names.append(town)
-    found = {tuple(_plain(name).split()) for name in (*names, *PLACE_EXTRAS)}
-    return frozenset(words for words in found if 0 < len(words) <= MAX_PLACE_WORDS)
+    extras = PLACE_EXTRAS if language == "en" else ()  # "eu" is "I" in Portuguese
+    found = {tuple(_plain(name).split()) for name in (*names, *extras)}
+    stop_words = LANGUAGES.get(language, NO_LANGUAGE).stop_words
+    return frozenset(
+        words
+        for words in found
+        if 0 < len(words) <= MAX_PLACE_WORDS and not (len(words) == 1 and words[0] in stop_words)
+    )
 
 
-def _places_as_abroad(tokens: list[str]) -> list[str]:
+def _places_as_abroad(
+    tokens: list[str], language: str = "en", word: str = PLACE_WORD
+) -> list[str]:
     """The tokens with every place name read as the word ``abroad``, longest names first."""
-    known, kept, start = places(), [], 0
+    known, kept, start = places(language), [], 0
     while start < len(tokens):
         for size in range(min(MAX_PLACE_WORDS, len(tokens) - start), 0, -1):
             if tuple(tokens[start : start + size]) in known:
-                kept.append(PLACE_WORD)
+                kept.append(word)
                 start += size
                 break
         else:
@@ -277,18 +361,22 @@ class MatchResult:
 class FaqMatcher:
     """Fuzzy search over FAQ entries; all indexing is done once, in the constructor."""
 
-    def __init__(self, entries: Sequence[FaqEntry]) -> None:
+    def __init__(self, entries: Sequence[FaqEntry], language: str = "en") -> None:
         """Index the entries' keywords, titles and questions.
 
         Args:
             entries: The FAQ entries, in menu order (ties go to the earlier entry).
+            language: The entries' language: its stop words, phrases and word endings.
         """
         self.entries = tuple(entries)
+        self.language = language
+        words_of = LANGUAGES.get(language, NO_LANGUAGE)
+        self._suffixes = words_of.suffixes
         owners: dict[str, set[int]] = {}
         indexed: list[tuple[int, list[str]]] = []
         for index, entry in enumerate(self.entries):
             for text in (entry.title, entry.question, *entry.keywords):
-                if words := normalise(text):
+                if words := normalise(text, language):
                     indexed.append((index, words))
                     for word in words:
                         owners.setdefault(word, set()).add(index)
@@ -296,7 +384,7 @@ class FaqMatcher:
         self._owners = {word: frozenset(found) for word, found in owners.items()}
         count = len(self.entries)
         self._idf = {word: math.log(1 + count / len(found)) for word, found in owners.items()}
-        self._common = GENERIC_WORDS | {
+        self._common = words_of.generic_words | {
             word
             for word, found in owners.items()
             if count >= MIN_COMMON_ENTRIES and len(found) >= COMMON_SHARE * count
@@ -317,7 +405,7 @@ class FaqMatcher:
         Returns:
             A confident match, two or three close candidates, or nothing.
         """
-        pairs = [(word, self._lookup(word)) for word in normalise(query)]
+        pairs = [(word, self._lookup(word)) for word in normalise(query, self.language)]
         # "stem cell clinics" is about clinics: the words most entries share ("stem", "cells")
         # say what the whole FAQ is about, so they count only when nothing else is asked.
         pairs = [(w, found) for w, found in pairs if not self._is_common(w, found)] or pairs
@@ -351,7 +439,7 @@ class FaqMatcher:
         ):
             if (similarity := word_similarity(typed, known, distance)) > 0:
                 found[known] = similarity
-        for suffix in SUFFIXES:  # "cured" is "cure", "costs" is "cost"
+        for suffix in self._suffixes:  # "cured" is "cure", "costs" is "cost"
             stem = typed.removesuffix(suffix)
             if stem != typed and len(stem) >= MIN_STEM and stem in self._owners:
                 found[stem] = max(found.get(stem, 0.0), SUFFIX)
@@ -390,3 +478,56 @@ class FaqMatcher:
             WORD_WEIGHT * word / total_weight + (1 - WORD_WEIGHT) * phrase_
             for word, phrase_ in zip(word_scores, phrase_scores, strict=True)
         ]
+
+
+class CatalogMatcher:
+    """Matching in every language: the member's first, then the others, answers by id."""
+
+    def __init__(self, matchers: Mapping[str, FaqMatcher]) -> None:
+        """Keep one matcher per language.
+
+        Args:
+            matchers: By language code, each over that language's entries (same ids).
+        """
+        self.matchers = dict(matchers)
+        self._by_id = {
+            code: {entry.id: entry for entry in matcher.entries}
+            for code, matcher in self.matchers.items()
+        }
+
+    def match(self, query: str, language: str = "en") -> MatchResult:
+        """Find the entry a question is about, in any language; entries come in ``language``.
+
+        The member's own language wins, then a confident match in another language, then
+        the member's language's close choices, then any other's.
+        """
+        own = language if language in self.matchers else next(iter(self.matchers))
+        results = {own: self.matchers[own].match(query)}
+        if results[own].status == "match":
+            return results[own]
+        for code, matcher in self.matchers.items():
+            if code != own:
+                results[code] = matcher.match(query)
+                if results[code].status == "match":
+                    return self._in(language, results[code])
+        for result in results.values():
+            if result.status == "ambiguous":
+                return self._in(language, result)
+        return MatchResult(None)
+
+    def _in(self, language: str, result: MatchResult) -> MatchResult:
+        """The same result with the entries in ``language`` (English's when it lacks one)."""
+        own = self._by_id.get(language, {})
+
+        def local(entry: FaqEntry) -> FaqEntry:
+            return own.get(entry.id, entry)
+
+        best = local(result.best) if result.best is not None else None
+        return MatchResult(best, tuple(local(entry) for entry in result.candidates))
+
+
+def matcher_of(catalog: Catalog) -> CatalogMatcher:
+    """Index every language's FAQ, once, at start-up."""
+    return CatalogMatcher(
+        {code: FaqMatcher(content.faq, code) for code, content in catalog.languages.items()}
+    )

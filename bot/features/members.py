@@ -20,7 +20,7 @@ from bot.features import announcements
 from bot.features.content import Content
 from bot.features.text import escape
 from bot.storage.models import Community, MemberEvent, WelcomeMessage, utcnow
-from bot.storage.privacy import PersonalData
+from bot.storage.privacy import Fact, PersonalData
 
 JOIN, LEAVE = "join", "leave"
 # A welcome names at most three people (beyond that: "Ana, Ben and 28 others"), each name cut
@@ -49,7 +49,7 @@ def record_event(session: AsyncSession, user_id: int, kind: str, at: datetime) -
     session.add(MemberEvent(user_id=user_id, kind=kind, at=at))
 
 
-async def describe_events(session: AsyncSession, user_id: int) -> list[str]:
+async def describe_events(session: AsyncSession, user_id: int) -> list[Fact]:
     """For /mydata: how many joins and leaves are logged, and the last one."""
     rows = await session.execute(
         select(MemberEvent.kind, func.count(), func.max(MemberEvent.at))
@@ -58,7 +58,8 @@ async def describe_events(session: AsyncSession, user_id: int) -> list[str]:
         .order_by(MemberEvent.kind)
     )
     return [
-        f"{kind}: {count} time(s), last {last:%Y-%m-%d %H:%M} UTC" for kind, count, last in rows
+        ("data_events", {"kind": kind, "count": count, "last": f"{last:%Y-%m-%d %H:%M} UTC"})
+        for kind, count, last in rows
     ]
 
 
@@ -68,7 +69,7 @@ async def erase_events(session: AsyncSession, user_id: int) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-MEMBER_EVENTS = PersonalData("group joins and leaves", describe_events, erase_events)
+MEMBER_EVENTS = PersonalData("data_kind_events", describe_events, erase_events)
 
 
 # --- The welcome ---------------------------------------------------------------------------

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 
 def _normalise(text: str) -> str:
-    text = text.lower().replace("’", "'")
+    # Accents are dropped: "no puedo mas" is "no puedo más", "suicidio" is "suicídio".
+    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
     return " " + re.sub(r"[^\w' -]+", " ", text).replace("-", " ") + " "
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Subscription, SubscriptionEvent, TipDelivery, utcnow
+from bot.storage.privacy import Fact
 
 ACTIVE, PAUSED, ENDED = "active", "paused", "ended"
 DEFAULT_TIME = time(10, 0)
@@ -214,14 +215,22 @@ async def reschedule(session: AsyncSession, sub: Subscription, now: datetime) ->
 
 
 async def subscribe(
-    session: AsyncSession, member_id: int, at: time, zone: str, *, now: datetime, source: str
+    session: AsyncSession,
+    member_id: int,
+    at: time,
+    zone: str,
+    *,
+    now: datetime,
+    source: str,
+    language: str | None = None,
 ) -> Subscription:
-    """Start (or restart) a member's daily tips at ``at`` in ``zone``."""
+    """Start (or restart) a member's daily tips at ``at`` in ``zone``, in ``language``."""
     sub = await get_subscription(session, member_id)
     if sub is None:
         sub = Subscription(member_id=member_id, created_at=now)
         session.add(sub)
     sub.status, sub.local_time, sub.time_zone, sub.paused_until = ACTIVE, at, zone, None
+    sub.language = language
     sub.updated_at = now
     await session.flush()
     await reschedule(session, sub, now)
@@ -292,26 +301,31 @@ async def erase_subscription(session: AsyncSession, member_id: int) -> int:
     return total
 
 
-async def subscription_facts(session: AsyncSession, member_id: int) -> list[str]:
-    """What is stored about a member's tips, as plain lines (ids, times, zones, states)."""
+async def subscription_facts(session: AsyncSession, member_id: int) -> list[Fact]:
+    """What is stored about a member's tips (ids, times, zones, states, language), as lines."""
     sub = await get_subscription(session, member_id)
-    lines = []
+    lines: list[Fact] = []
     if sub is not None:
-        lines.append(f"status {sub.status}, at {sub.local_time:%H:%M} in {sub.time_zone}")
+        at = f"{sub.local_time:%H:%M}"
+        lines.append(
+            ("data_tips_status", {"status": sub.status, "time": at, "zone": sub.time_zone})
+        )
         if sub.paused_until is not None:
-            lines.append(f"paused until {sub.paused_until:%Y-%m-%d %H:%M} UTC")
+            lines.append(("data_tips_paused", {"until": f"{sub.paused_until:%Y-%m-%d %H:%M} UTC"}))
         if sub.next_due_utc is not None:
-            lines.append(f"next tip due {sub.next_due_utc:%Y-%m-%d %H:%M} UTC")
-        lines.append(f"subscribed since {sub.created_at:%Y-%m-%d} (UTC)")
+            lines.append(("data_tips_next", {"when": f"{sub.next_due_utc:%Y-%m-%d %H:%M} UTC"}))
+        lines.append(("data_tips_since", {"date": f"{sub.created_at:%Y-%m-%d} (UTC)"}))
+        if sub.language is not None:
+            lines.append(("data_tips_language", {"language": sub.language}))
         count = await session.scalar(
             select(func.count()).where(TipDelivery.subscription_id == sub.id)
         )
-        lines.append(f"{count} daily tip record(s): date, tip id, status")
+        lines.append(("data_tips_records", {"count": count or 0}))
     events = await session.scalar(
         select(func.count()).where(SubscriptionEvent.member_id == member_id)
     )
     if events:
-        lines.append(f"{events} change(s) in the subscription log: kind, time, command")
+        lines.append(("data_tips_log", {"count": events}))
     return lines
 
 

@@ -36,6 +36,26 @@ def admin_menu_commands(content: Content) -> list[BotCommand]:
     return menu_commands(content) + admin
 
 
+def menu_languages(deps: Deps) -> list[tuple[str | None, Content]]:
+    """Each command menu to register, as (language code, content).
+
+    The default menu (no code) is in the community's language; then one per shipped language,
+    which Telegram shows to members whose app uses that language.
+    """
+    languages = deps.catalog.codes if deps.catalog is not None else ()
+    return [(None, deps.content)] + [(code, deps.content_in(code)) for code in languages]
+
+
+async def set_menus(bot: Bot, deps: Deps) -> None:
+    """Register Telegram's command menu in every language, then the admins' menus.
+
+    setMyCommands with ``language_code`` (https://core.telegram.org/bots/api#setmycommands).
+    """
+    for code, content in menu_languages(deps):
+        await bot.set_my_commands(menu_commands(content), language_code=code)
+    await set_admin_commands(bot, deps)
+
+
 async def set_admin_commands(bot: Bot, deps: Deps) -> None:
     """Show the admin commands to the community's administrators and to ADMIN_USER_IDS.
 
@@ -51,9 +71,12 @@ async def set_admin_commands(bot: Bot, deps: Deps) -> None:
     ]
     if community is not None:
         scopes.insert(0, BotCommandScopeChatAdministrators(community))
-    commands = admin_menu_commands(deps.content)
     for scope in scopes:
-        try:
-            await bot.set_my_commands(commands, scope=scope)
-        except TelegramError as exc:
-            log.warning("Admin commands not registered for a %s: %s", scope.type, exc)
+        for code, content in menu_languages(deps):
+            try:
+                await bot.set_my_commands(
+                    admin_menu_commands(content), scope=scope, language_code=code
+                )
+            except TelegramError as exc:
+                log.warning("Admin commands not registered for a %s: %s", scope.type, exc)
+                break

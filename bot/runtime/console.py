@@ -45,6 +45,7 @@ CONSOLE_HELP = """Console commands:
   :member    act as an ordinary member (the default)
   :admin     act as a community admin (try /announce, /scheduled, /stats, /setup, /welcome)
   :join Ana Ben   people join the community group (one welcome for a wave of joins)
+  :lang es   make your Telegram's language Spanish (en, es, pt...; /language overrides it)
   :answer T  as an admin, answer the last /ask message with the text T
   :inline Q  the inline results of @bot Q, as Telegram would list them
   :quit      leave (so does Ctrl-D, or the end of piped input)
@@ -69,6 +70,7 @@ class ConsoleState:
 
     private: bool = True
     admin: bool = False
+    language_code: str = "en"  # the Telegram app's language of whoever types
     buttons: dict[int, Button] = field(default_factory=dict)
     button_numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -142,7 +144,12 @@ class Console:
 
     def _user(self) -> dict[str, Any]:
         name = "Alex (admin)" if self.state.admin else "Sam"
-        return {"id": self.user_id, "is_bot": False, "first_name": name, "language_code": "en"}
+        return {
+            "id": self.user_id,
+            "is_bot": False,
+            "first_name": name,
+            "language_code": self.state.language_code,
+        }
 
     def _chat(self) -> dict[str, Any]:
         if self.state.private:
@@ -250,10 +257,23 @@ class Console:
             self.state.private = command == "private"
         elif command in ("admin", "member"):
             self.state.admin = command == "admin"
+        elif command.startswith("lang"):
+            return self._language(command.removeprefix("lang").strip())
         else:
             self._print(CONSOLE_HELP)
             return True
         self._print(f"(now in the {self.where()})")
+        return True
+
+    def _language(self, code: str) -> bool:
+        """``:lang es``: the language Telegram reports for whoever types."""
+        catalog = app_deps(self.app).catalog
+        shipped = catalog.codes if catalog is not None else ("en",)
+        if code not in shipped:
+            self._print(f"(languages: {', '.join(shipped)}; e.g. :lang es)")
+            return True
+        self.state.language_code = code
+        self._print(f"(your Telegram is now in {code}; /language would override it)")
         return True
 
     async def _join(self, names: str) -> None:

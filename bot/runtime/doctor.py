@@ -36,8 +36,9 @@ from telegram.error import (
 
 from bot.config import Settings
 from bot.features.community import community_chat_id
-from bot.features.content import ContentError, load_content
+from bot.features.content import ContentError
 from bot.features.feed import FeedError, fetch, parse
+from bot.features.languages import load_catalog
 from bot.runtime.lease import FileLease, Timing, lease_for
 from bot.runtime.metrics import Role
 from bot.storage import db
@@ -421,9 +422,9 @@ async def stored_group(settings: Settings) -> int | None:
 
 
 def content(settings: Settings) -> Check:
-    """The content files pass the strict check (no placeholder links)."""
+    """Every language's content files pass the strict check (no placeholder links)."""
     try:
-        loaded = load_content(settings.content_dir, strict=True)
+        catalog = load_catalog(settings.content_dir, strict=True)
     except ContentError as exc:
         more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
         return fail(
@@ -431,7 +432,11 @@ def content(settings: Settings) -> Check:
             f"{exc.problems[0]}{more}",
             "run `fibrobot content check --strict` and fix each entry it names.",
         )
-    return ok("content", f"{len(loaded.faq)} FAQ entries, {len(loaded.tips)} tips, strict check")
+    loaded, languages = catalog.source, ", ".join(catalog.codes)
+    return ok(
+        "content",
+        f"{len(loaded.faq)} FAQ entries, {len(loaded.tips)} tips in {languages}, strict check",
+    )
 
 
 async def feed(settings: Settings) -> Check:

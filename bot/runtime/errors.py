@@ -90,7 +90,7 @@ async def error_handler(update: object, context: Context) -> None:
 async def _apologise(update: object, context: Context) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    text = get_deps(context).content.text("error_apology")
+    text = get_deps(context).content_for(update).text("error_apology")
     try:
         if update.callback_query is not None and await _answer_button(update, text):
             return

@@ -77,13 +77,18 @@ class Chat(Base):
 
 
 class Member(Base):
-    """A member the bot has seen: Telegram id and when. No names, no message text."""
+    """A member the bot has seen: Telegram id and when. No names, no message text.
+
+    ``language`` is the member's own choice (/language), None to follow Telegram's. All of it
+    is personal data: /mydata shows it and /forget erases it (bot.storage.privacy).
+    """
 
     __tablename__ = "members"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class FaqUsage(Base):
@@ -232,7 +237,11 @@ class WelcomeMessage(Base):
 
 
 class Subscription(Base):
-    """A member's daily tip: the local time and zone they chose, and when the next one is due."""
+    """A member's daily tip: the local time and zone they chose, and when the next one is due.
+
+    ``language`` is the language the tips come in (the member's when they subscribed or last
+    chose one). Shown by /mydata and erased by /forget with the rest (bot.storage.privacy).
+    """
 
     __tablename__ = "subscriptions"
 
@@ -244,6 +253,7 @@ class Subscription(Base):
     # The delivery job reads only this index: rows due now, never the whole table.
     next_due_utc: Mapped[datetime | None] = mapped_column(index=True)
     paused_until: Mapped[datetime | None]
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -15,7 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import AskBlock, AskMessage, AskThread, FlowState, Member
 
-Describe = Callable[[AsyncSession, int], Awaitable[list[str]]]
+# One line of /mydata: a text key (content/<language>/texts.ftl) and the fields it shows, so
+# each member reads what is stored about them in their own language.
+Fact = tuple[str, dict[str, object]]
+Describe = Callable[[AsyncSession, int], Awaitable[list[Fact]]]
 Erase = Callable[[AsyncSession, int], Awaitable[int]]
 AfterErase = Callable[[int], Awaitable[None]]
 
@@ -24,6 +27,7 @@ AfterErase = Callable[[int], Awaitable[None]]
 class PersonalData:
     """One kind of data kept about a member: how to show it and how to erase it.
 
+    ``name`` is the text key naming the kind (``data_kind_member``).
     ``after_erase`` (optional) runs once the erase is committed, for work outside the
     database such as closing the member's forum topic (never inside the transaction).
     """
@@ -34,16 +38,19 @@ class PersonalData:
     after_erase: AfterErase | None = None
 
 
-async def describe_member(session: AsyncSession, user_id: int) -> list[str]:
-    """The member row: when the bot first and last saw this id."""
+async def describe_member(session: AsyncSession, user_id: int) -> list[Fact]:
+    """The member row: when the bot first and last saw this id, and their language choice."""
     member = await session.scalar(select(Member).where(Member.id == user_id))
     if member is None:
         return []
-    return [
-        f"Telegram id {member.id}",
-        f"first seen {member.first_seen:%Y-%m-%d %H:%M} UTC",
-        f"last seen {member.last_seen:%Y-%m-%d %H:%M} UTC",
+    facts: list[Fact] = [
+        ("data_member_id", {"id": str(member.id)}),
+        ("data_first_seen", {"when": f"{member.first_seen:%Y-%m-%d %H:%M} UTC"}),
+        ("data_last_seen", {"when": f"{member.last_seen:%Y-%m-%d %H:%M} UTC"}),
     ]
+    if member.language is not None:
+        facts.append(("privacy_language", {"language": member.language}))
+    return facts
 
 
 async def erase_member(session: AsyncSession, user_id: int) -> int:
@@ -52,32 +59,32 @@ async def erase_member(session: AsyncSession, user_id: int) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-MEMBER_DATA = PersonalData("member", describe_member, erase_member)
+MEMBER_DATA = PersonalData("data_kind_member", describe_member, erase_member)
 
-# How each kept flow field reads in /mydata (see bot.runtime.persistence.FLOW_KEYS).
+# How each kept flow field reads in /mydata (see bot.runtime.persistence.FLOW_KEYS): the text
+# key of the line, in the member's language.
 FLOW_FIELDS = {
-    "announce:": "an announcement draft you have not confirmed yet (its text and choices)",
-    "tips:question": "a question the bot asked you and is waiting for you to answer",
+    "announce:": "data_flow_draft",
+    "tips:question": "data_flow_question",
 }
 
 
-async def describe_flows(session: AsyncSession, user_id: int) -> list[str]:
+async def describe_flows(session: AsyncSession, user_id: int) -> list[Fact]:
     """Flows in progress kept so a restart resumes them: which step, which draft or question."""
     rows = await session.scalars(select(FlowState).where(FlowState.user_id == user_id))
-    lines = []
+    lines: list[Fact] = []
     for row in rows:
         if row.kind == "user":
             keys = json.loads(row.data)
             lines += [
-                text
+                (text, {})
                 for prefix, text in FLOW_FIELDS.items()
                 if any(key.startswith(prefix) for key in keys)
             ]
         else:
             name = row.kind.partition(":")[2]
-            lines.append(
-                f"the step you are at in /{name}, updated {row.updated_at:%Y-%m-%d %H:%M} UTC"
-            )
+            when = f"{row.updated_at:%Y-%m-%d %H:%M} UTC"
+            lines.append(("data_flow_step", {"command": name, "when": when}))
     return lines
 
 
@@ -87,26 +94,25 @@ async def erase_flows(session: AsyncSession, user_id: int) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-FLOW_DATA = PersonalData("flows in progress", describe_flows, erase_flows)
+FLOW_DATA = PersonalData("data_kind_flows", describe_flows, erase_flows)
 
 
-async def describe_ask(session: AsyncSession, member_id: int) -> list[str]:
+async def describe_ask(session: AsyncSession, member_id: int) -> list[Fact]:
     """What /mydata shows of a member's conversations with the admins."""
-    lines = []
+    lines: list[Fact] = []
     thread = await session.get(AskThread, member_id)
     if thread is not None:
-        state = f", closed {thread.closed_at:%Y-%m-%d %H:%M} UTC" if thread.closed_at else ""
-        lines.append(
-            f"a conversation with the admins, opened {thread.opened_at:%Y-%m-%d %H:%M} UTC{state}"
-        )
+        opened = f"{thread.opened_at:%Y-%m-%d %H:%M} UTC"
+        closed = f"{thread.closed_at:%Y-%m-%d %H:%M} UTC" if thread.closed_at else ""
+        lines.append(("data_ask_thread", {"opened": opened, "closed": closed or "no"}))
     count = await session.scalar(
         select(func.count(AskMessage.id)).where(AskMessage.member_id == member_id)
     )
     if count:
-        lines.append(f"the ids and times of {count} message(s) passed on (never their content)")
+        lines.append(("data_ask_messages", {"count": count}))
     blocked = await session.get(AskBlock, member_id)
     if blocked is not None:
-        lines.append(f"blocked from /ask since {blocked.blocked_at:%Y-%m-%d %H:%M} UTC")
+        lines.append(("data_ask_blocked", {"since": f"{blocked.blocked_at:%Y-%m-%d %H:%M} UTC"}))
     return lines
 
 
@@ -120,12 +126,12 @@ async def erase_ask(session: AsyncSession, member_id: int) -> int:
 
 
 # /ask: handlers.ask registers this (wrapped so that /forget also closes the member's topic).
-ASK_DATA = PersonalData("messages to the admins", describe_ask, erase_ask)
+ASK_DATA = PersonalData("data_kind_ask", describe_ask, erase_ask)
 
 
 async def describe_all(
     session: AsyncSession, kinds: list[PersonalData], user_id: int
-) -> dict[str, list[str]]:
+) -> dict[str, list[Fact]]:
     """Everything stored about a member, by kind; kinds with nothing stored are left out."""
     found = {kind.name: await kind.describe(session, user_id) for kind in kinds}
     return {name: lines for name, lines in found.items() if lines}

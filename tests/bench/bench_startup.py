@@ -64,7 +64,7 @@ def run() -> list[Row]:
     ours_s, bare_s = statistics.median(ours), statistics.median(bare)
     return [
         Row(
-            "`fibrobot run` to first getUpdates (median of 5)",
+            "`fibrobot run` to first getUpdates, every language loaded (median of 5)",
             f"{ours_s:.2f} s",
             f"<= 2 s (bare PTB bot: {bare_s:.2f} s)",
             ours_s <= 2.0,

@@ -13,12 +13,14 @@ import pytest
 import yaml
 from e2e_harness import REPO_ROOT, ChatClient
 
+from tests.content_texts import raw_texts
+
 pytestmark = pytest.mark.e2e
 
-TEXTS: dict[str, str] = yaml.safe_load((REPO_ROOT / "content" / "texts.yaml").read_text())["texts"]
-POSTS: list[dict[str, Any]] = yaml.safe_load((REPO_ROOT / "content" / "posts.yaml").read_text())[
-    "posts"
-]
+TEXTS: dict[str, str] = raw_texts()
+POSTS: list[dict[str, Any]] = yaml.safe_load(
+    (REPO_ROOT / "content" / "en" / "posts.yaml").read_text()
+)["posts"]
 
 
 def opening(key: str) -> str:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
-from e2e_harness import E2E, GROUP_CHAT_ID, REPO_ROOT, BotMessage, ChatClient
+from e2e_harness import E2E, GROUP_CHAT_ID, BotMessage, ChatClient
+
+from tests.content_texts import raw_texts
 
 pytestmark = pytest.mark.e2e
 
-TEXTS: dict[str, str] = yaml.safe_load((REPO_ROOT / "content" / "texts.yaml").read_text())["texts"]
+TEXTS: dict[str, str] = raw_texts()
 FLYER = [{"file_id": "AgACflyer", "file_unique_id": "fl1", "width": 800, "height": 600}]
 BOLD = [{"type": "bold", "offset": 0, "length": 6}]
 

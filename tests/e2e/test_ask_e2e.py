@@ -1,7 +1,7 @@
 """/ask end to end: a member writes to the admins' forum and an admin answers in the topic.
 
 The real bot process, the emulator and tests/e2e/compat.py (which adds copyMessage, getChat
-and forum topics: GAPs 9 to 11). Texts are read from content/texts.yaml.
+and forum topics: GAPs 9 to 11). Texts are read from content/en/texts.ftl.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from conftest import ADMIN, MEMBER, running_bot
-from e2e_harness import E2E, REPO_ROOT, ChatClient
+from e2e_harness import E2E, ChatClient
+
+from tests.content_texts import raw_texts
 
 pytestmark = pytest.mark.e2e
 
-TEXTS: dict[str, str] = yaml.safe_load((REPO_ROOT / "content" / "texts.yaml").read_text())["texts"]
+TEXTS: dict[str, str] = raw_texts()
 ADMIN_CHAT = {"id": -1007000000001, "type": "supergroup", "title": "Admins", "is_forum": True}
 PHOTO = [{"file_id": "AgACphoto1", "file_unique_id": "ph1", "width": 90, "height": 90}]
 VOICE = {"file_id": "AwACvoice1", "file_unique_id": "vo1", "duration": 4}

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import yaml
 from conftest import GROUP, running_bot
 from e2e_harness import (
     E2E,
@@ -28,14 +27,13 @@ from e2e_harness import (
 )
 
 sys.path.insert(0, str(REPO_ROOT))
+from tests.content_texts import content_yaml, raw_texts
 from tests.feedserver import FeedServer, Item, feed_server, items, rss
 
 pytestmark = pytest.mark.e2e
 
-TEXTS: dict[str, str] = yaml.safe_load((REPO_ROOT / "content" / "texts.yaml").read_text())["texts"]
-ADMIN_COMMANDS = yaml.safe_load((REPO_ROOT / "content" / "texts.yaml").read_text())[
-    "admin_commands"
-]
+TEXTS: dict[str, str] = raw_texts()
+ADMIN_COMMANDS = content_yaml("en", "commands.yaml")["admin_commands"]
 
 
 def plain(html_text: str) -> str:

@@ -15,9 +15,11 @@ import pytest
 import yaml
 from e2e_harness import REPO_ROOT, BotMessage, ChatClient
 
+from tests.content_texts import raw_texts
+
 pytestmark = pytest.mark.e2e
 
-CONTENT = REPO_ROOT / "content"
+CONTENT = REPO_ROOT / "content" / "en"
 MENU_PAGE_SIZE = 8  # handlers/faq.py PAGE_SIZE: topics per menu page
 
 
@@ -32,8 +34,8 @@ def _plain(html_text: str) -> str:
     return re.sub(r"<[^>]+>", "", html_text).replace("&lt;", "<").replace("&amp;", "&")
 
 
-TEXTS: dict[str, str] = _load("texts.yaml")["texts"]
-COMMANDS: list[dict[str, str]] = _load("texts.yaml")["commands"]
+TEXTS: dict[str, str] = raw_texts()
+COMMANDS: list[dict[str, str]] = _load("commands.yaml")["commands"]
 
 
 def faq_entries() -> list[dict[str, Any]]:

@@ -11,18 +11,18 @@ import time
 from collections.abc import Iterator
 
 import pytest
-import yaml
 from conftest import running_bot
 from e2e_harness import E2E, GROUP_CHAT_ID, REPO_ROOT, BotMessage, wait_until
 
 sys.path.insert(0, str(REPO_ROOT))
+from tests.content_texts import raw_texts
 from tests.feedserver import FeedServer, Item, feed_server, items, rss
 
 pytestmark = pytest.mark.e2e
 
 INTERVAL = 5.0  # seconds between two reads of the feed
 LEEWAY = 3.0  # seconds to fetch, post and reach the emulator, even on a loaded machine
-TEXTS = yaml.safe_load((REPO_ROOT / "content" / "texts.yaml").read_text())["texts"]
+TEXTS = raw_texts()
 
 
 @pytest.fixture(scope="module")

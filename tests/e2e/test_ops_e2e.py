@@ -83,7 +83,7 @@ def ready(tmp_path: Path) -> dict[str, str]:
     """A well set-up deployment: real links, a migrated database, a working feed."""
     content = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, content)
-    links = content / "links.yaml"
+    links = content / "en" / "links.yaml"
     links.write_text(links.read_text().replace("example.org/replace-me", "fibro.community"))
     url = f"sqlite:///{tmp_path}/doctor.db"
     subprocess.run(
