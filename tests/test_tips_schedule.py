@@ -92,13 +92,18 @@ def test_parse_time(text: str, expected: time | None) -> None:
      ("america/new_york", "America/New_York"), ("Buenos Aires", "America/Argentina/Buenos_Aires"),
      ("UTC", "UTC"), ("UTC+2", "UTC+02:00"), ("utc -3:30", "UTC-03:30"), ("GMT+0", "UTC"),
      ("+5:30", "UTC+05:30"), ("Colombia", "America/Bogota"), ("UTC+15", None),
-     ("UTC+2:10", None), ("Atlantis", None)],
+     ("UTC+2:10", None), ("Atlantis", None), ("São Paulo", "America/Sao_Paulo"),
+     ("Bogotá", "America/Bogota")],
 )  # fmt: skip
 def test_parse_zone(text: str, expected: str | None) -> None:
     assert subs.parse_zone(text).zone == expected
     if expected is not None:
         assert subs.is_valid_zone(expected)
         subs.zone_info(expected)
+
+
+def test_a_country_typed_with_its_accents_offers_the_same_zones() -> None:
+    assert subs.parse_zone("México").choices == subs.parse_zone("Mexico").choices != ()
 
 
 def test_a_country_with_several_zones_gives_choices() -> None:

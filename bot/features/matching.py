@@ -30,7 +30,6 @@ import dataclasses
 import functools
 import math
 import re
-import unicodedata
 import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.features.content import FaqEntry
+from bot.features.text import without_accents
 
 if TYPE_CHECKING:
     from bot.features.languages import Catalog
@@ -261,8 +261,7 @@ def normalise(text: str, language: str = "en") -> list[str]:
 
 def _plain(text: str) -> str:
     """Lowercase words without accents, apostrophes or punctuation, one space apart."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c)).translate(_APOSTROPHES)
+    text = without_accents(text.lower()).translate(_APOSTROPHES)
     return _NON_WORD.sub(" ", text)
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
+
+from bot.features.text import without_accents
 
 
 def _normalise(text: str) -> str:
     # Accents are dropped: "no puedo mas" is "no puedo más", "suicidio" is "suicídio".
-    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = without_accents(text.lower().replace("’", "'"))
     return " " + re.sub(r"[^\w' -]+", " ", text).replace("-", " ") + " "
 
 

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.features.text import without_accents
 from bot.storage.models import Subscription, SubscriptionEvent, TipDelivery, utcnow
 from bot.storage.privacy import Fact
 
@@ -79,7 +80,8 @@ def _parse_offset(text: str) -> str | None:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[\s_]+", " ", text.strip().lower())
+    """A typed place as looked up: "São  Paulo" and "sao_paulo" are both "sao paulo"."""
+    return re.sub(r"[\s_]+", " ", without_accents(text.strip().lower()))
 
 
 @lru_cache(maxsize=1)

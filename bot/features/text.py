@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import html
+import unicodedata
 
 MESSAGE_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
+
+
+def without_accents(text: str) -> str:
+    """``text`` with its accents dropped: "São Paulo" -> "Sao Paulo", "más" -> "mas"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def escape(text: str) -> str:
