@@ -316,6 +316,24 @@ async def test_a_member_in_crisis_gets_the_helpline_not_the_faq(
         assert "couldn't find" not in reply.text
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "I don't want to live anymore",
+        "I don’t want to be here anymore",
+        "I overdosed on my pills",
+        "nobody would miss me",
+        "sucidal thoughts again",
+        "quiero morir",  # another language than the member's
+    ],
+)
+async def test_crisis_as_members_put_it_typed_in_private_gets_the_helpline(
+    member: Driver, words: str
+) -> None:
+    reply = only(await member.send(words))
+    assert [b["url"] for b in reply.buttons] == ["https://findahelpline.com"]
+
+
 @pytest.mark.parametrize("words", ["how much does it cost", "die cast", "pain at night"])
 def test_crisis_words_match_whole_words_only(app: AnyApp, words: str) -> None:
     from bot.features.safety import mentions_crisis
