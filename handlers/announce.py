@@ -544,7 +544,8 @@ def manager(action: str) -> Any:
     async def command(update: Update, context: Context) -> None:
         target = target_of(context.args)
         if target is None:
-            await reply(update, get_deps(context).content.text("manage_usage"))
+            usage = get_deps(context).content.text("manage_usage", command=action)
+            await reply(update, usage)
             return
         await reply(update, await manage(context, action, target, user_id(update)))
 

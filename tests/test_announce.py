@@ -251,6 +251,8 @@ async def test_pause_resume_and_cancel(app: AnyApp, api: FakeBotAPI) -> None:
     assert "nothing to change" in only(await driver.send("/cancel 1")).text
     assert "can't find 99" in only(await driver.send("/pause 99")).text
     assert "add the id" in only(await driver.send("/resume")).text
+    for command in ("cancel", "pause", "resume"):  # each usage names its own command
+        assert f"<code>/{command} 12</code>" in only(await driver.send(f"/{command}")).text
     assert (await get(app, 1)).status == ann.CANCELLED
     assert await changes(app, "#1") == [
         ("created", 1000),

@@ -286,7 +286,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "when_now": frozenset(),
     "scheduled_empty": frozenset(),
     "scheduled_footer": frozenset(),
-    "manage_usage": frozenset(),
+    "manage_usage": frozenset({"command"}),
     "when_past": frozenset({"zone", "when"}),
     "announce_too_long": frozenset({"length"}),
     "announce_preview": frozenset(),
