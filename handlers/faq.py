@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.deps import Context, Deps, get_deps
 from bot.features.content import Content, FaqEntry
+from bot.features.matching import looks_like_question
 from bot.features.safety import mentions_crisis
 from bot.features.text import MESSAGE_LIMIT, escape
 from bot.storage.models import FaqUsage
@@ -173,9 +174,10 @@ async def answer_query(
         text = content.text("faq_did_you_mean", query=escape(query[:100]))
         await reply(update, text, choices_markup(content, result.candidates))
     elif pointer_when_unmatched:
-        # "Hi" or "thanks" typed in private: a short pointer, not a list of topics.
-        hint = content.text("faq_free_text_hint")
-        await reply(update, hint, with_ask_button(update, context, None))
+        # "Hi" or "thanks" typed in private: a short pointer, not a list of topics. A real
+        # question the FAQ cannot answer is told so, and where to turn instead.
+        key = "faq_no_answer_private" if looks_like_question(query) else "faq_free_text_hint"
+        await reply(update, content.text(key), with_ask_button(update, context, None))
     else:
         _, markup = menu(content, 0)
         text = content.text("faq_no_match", query=escape(query[:100]))

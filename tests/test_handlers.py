@@ -410,6 +410,17 @@ async def test_plain_text_in_the_group_is_left_alone(member: Driver) -> None:
     assert texts(await member.in_group().send("how much does it cost?")) == []
 
 
+@pytest.mark.parametrize(
+    "question", ["should I stop taking my pregabalin", "what dose of magnesium should I take?"]
+)
+async def test_a_question_the_faq_cannot_answer_is_told_so_and_pointed_to_a_doctor(
+    member: Driver, question: str
+) -> None:
+    reply = only(await member.send(question))
+    assert "I can't advise on your own medicines" in reply.text
+    assert "Hello" not in reply.text
+
+
 async def test_a_greeting_in_private_gets_a_short_pointer_not_the_menu(member: Driver) -> None:
     reply = only(await member.send("hello"))
     assert "/faq" in reply.text

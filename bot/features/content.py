@@ -196,6 +196,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "faq_did_you_mean": frozenset({"query"}),
     "faq_unknown_topic": frozenset(),
     "faq_free_text_hint": frozenset(),
+    "faq_no_answer_private": frozenset(),
     "faq_read_more_private": frozenset(),
     "links_intro": frozenset(),
     "crisis": frozenset(),

@@ -530,3 +530,22 @@ def matcher_of(catalog: Catalog) -> CatalogMatcher:
     return CatalogMatcher(
         {code: FaqMatcher(content.faq, code) for code, content in catalog.languages.items()}
     )
+
+
+# First words that make a message a question, in each shipped language (accents dropped).
+QUESTION_WORDS = frozenset({
+    # English
+    "what", "how", "why", "when", "where", "who", "which", "should", "can", "could", "is",
+    "are", "do", "does", "will", "would", "may",
+    # Spanish
+    "que", "como", "cuando", "donde", "quien", "cual", "puedo", "debo", "deberia", "hay", "es",
+    # Portuguese
+    "quando", "onde", "quem", "qual", "posso", "devo", "tem",
+})  # fmt: skip
+
+
+def looks_like_question(text: str) -> bool:
+    """True for "should i stop my pregabalin" or "¿es seguro?", False for "hello" or "thanks"."""
+    plain = without_accents(text.lower()).strip()
+    words = re.findall(r"\w+", plain)
+    return "?" in plain or "¿" in plain or bool(words and words[0] in QUESTION_WORDS)

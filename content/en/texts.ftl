@@ -36,6 +36,7 @@ faq_menu = <b>Questions members often ask</b> (page { $page } of { $pages }). Ta
 faq_no_match = I'm sorry, I couldn't find an answer for “{ $query }”. Here are the topics I know about:
 faq_did_you_mean = I found more than one topic that could fit “{ $query }”. Which one did you mean?
 faq_free_text_hint = Hello 💜 I'm a small helper bot. I can answer questions about fibromyalgia and stem-cell therapy: ask me in your own words, or type /faq to see the topics and /help for everything I can do.
+faq_no_answer_private = I don't have an answer to that in what I know. I can't advise on your own medicines, doses or treatment: your doctor or pharmacist can. Type /faq to see the topics I know about.
 faq_unknown_topic = That topic isn't in the FAQ any more. Here are the topics I know about:
 faq_read_more_private = The full answer is longer; tap below to read it in a private chat with me.
 crisis = I'm so sorry you're going through this. You matter, and you don't have to face it alone. I'm only a bot and can't help in a crisis, but people can, right now:

@@ -21,6 +21,7 @@ faq_menu = <b>Preguntas frecuentes de la comunidad</b> (página { $page } de { $
 faq_no_match = Lo siento, no encontré una respuesta para “{ $query }”. Estos son los temas que conozco:
 faq_did_you_mean = Encontré más de un tema que podría encajar con “{ $query }”. ¿Cuál buscabas?
 faq_free_text_hint = Hola 💜 Soy un pequeño bot de ayuda. Respondo preguntas sobre la fibromialgia y la terapia con células madre: pregúntame con tus palabras, o escribe /faq para ver los temas y /help para ver todo lo que hago.
+faq_no_answer_private = No tengo una respuesta para eso en lo que sé. No puedo aconsejarte sobre tus medicamentos, dosis o tratamiento: tu médico o farmacéutico sí puede. Usa /faq para ver los temas que conozco.
 faq_unknown_topic = Ese tema ya no está en las preguntas frecuentes. Estos son los temas que conozco:
 faq_read_more_private = La respuesta completa es más larga; toca abajo para leerla en un chat privado conmigo.
 crisis = Siento mucho que estés pasando por esto. Importas, y no tienes que afrontarlo sola ni solo. Soy solo un bot y no puedo ayudar en una crisis, pero hay personas que sí pueden, ahora mismo:

@@ -21,6 +21,7 @@ faq_menu = <b>Perguntas frequentes da comunidade</b> (página { $page } de { $pa
 faq_no_match = Desculpe, não encontrei uma resposta para “{ $query }”. Estes são os temas que conheço:
 faq_did_you_mean = Encontrei mais de um tema que pode combinar com “{ $query }”. Qual deles você procurava?
 faq_free_text_hint = Olá 💜 Sou um pequeno bot de ajuda. Respondo perguntas sobre fibromialgia e terapia com células-tronco: pergunte com suas palavras, ou digite /faq para ver os temas e /help para ver tudo o que faço.
+faq_no_answer_private = Não tenho uma resposta para isso no que sei. Não posso aconselhar sobre os seus remédios, doses ou tratamento: o seu médico ou farmacêutico pode. Use /faq para ver os temas que conheço.
 faq_unknown_topic = Esse tema não está mais nas perguntas frequentes. Estes são os temas que conheço:
 faq_read_more_private = A resposta completa é mais longa; toque abaixo para lê-la em um chat privado comigo.
 crisis = Sinto muito que você esteja passando por isso. Você importa, e não precisa enfrentar isso sozinho(a). Sou só um bot e não posso ajudar em uma crise, mas há pessoas que podem, agora mesmo:
