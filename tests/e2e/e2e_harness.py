@@ -26,7 +26,8 @@ import sys
 import time
 import urllib.request
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,28 @@ class Emulator:
             if stream:
                 stream.close()
         self._log.close()
+
+
+@dataclass
+class Stack:
+    """An emulator and its compat proxy, shared by the bot processes of one test module."""
+
+    emulator: Emulator
+    proxy: CompatProxy
+    folder: Path
+
+
+@contextmanager
+def emulator_stack(folder: Path) -> Iterator[Stack]:
+    """Start the emulator and its proxy (logs in ``folder``); stop both afterwards."""
+    require_emulator()
+    emulator = Emulator(folder / "emulator.log")
+    proxy = CompatProxy(emulator.url).start()
+    try:
+        yield Stack(emulator, proxy, folder)
+    finally:
+        proxy.stop()
+        emulator.stop()
 
 
 def fibrobot_executable() -> Path:

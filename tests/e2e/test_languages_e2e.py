@@ -16,17 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from compat import CompatProxy
 from e2e_harness import (
     ADMIN_USER_ID,
     E2E,
     REPO_ROOT,
     BotProcess,
     ChatClient,
-    Emulator,
+    Stack,
     bot_env,
+    emulator_stack,
     error_lines,
-    require_emulator,
     wait_until,
 )
 
@@ -90,26 +89,10 @@ JOURNEYS = [
 ]  # fmt: skip
 
 
-@dataclass
-class Stack:
-    """The emulator and its compat proxy, shared by this module's bots."""
-
-    emulator: Emulator
-    proxy: CompatProxy
-    folder: Path
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    require_emulator()
-    folder = tmp_path_factory.mktemp("languages-e2e")
-    emulator = Emulator(folder / "emulator.log")
-    proxy = CompatProxy(emulator.url).start()
-    try:
-        yield Stack(emulator, proxy, folder)
-    finally:
-        proxy.stop()
-        emulator.stop()
+    with emulator_stack(tmp_path_factory.mktemp("languages-e2e")) as running:
+        yield running
 
 
 @dataclass

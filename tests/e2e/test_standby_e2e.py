@@ -32,17 +32,16 @@ from pathlib import Path
 import psycopg
 import pytest
 import sqlalchemy as sa
-from compat import CompatProxy
 from e2e_harness import (
     ADMIN_USER_ID,
     E2E,
     GROUP_CHAT_ID,
     REPO_ROOT,
     BotProcess,
-    Emulator,
+    Stack,
     bot_env,
+    emulator_stack,
     error_lines,
-    require_emulator,
     wait_until,
 )
 from sqlalchemy.engine import make_url
@@ -69,27 +68,13 @@ MEMBER = {"id": 2000301, "is_bot": False, "first_name": "Ines", "username": "ine
 LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ", re.MULTILINE)
 
 
-@dataclass
-class Stack:
-    """An emulator and its compat proxy, shared by the scenarios of this module."""
-
-    emulator: Emulator
-    proxy: CompatProxy
-    folder: Path
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    require_emulator()
-    folder = tmp_path_factory.mktemp("standby-e2e")
-    emulator = Emulator(folder / "emulator.log")
-    proxy = CompatProxy(emulator.url).start()
-    proxy.register_chat({"id": GROUP_CHAT_ID, "type": "supergroup", "title": "Standby group"})
-    try:
-        yield Stack(emulator, proxy, folder)
-    finally:
-        proxy.stop()
-        emulator.stop()
+    with emulator_stack(tmp_path_factory.mktemp("standby-e2e")) as running:
+        running.proxy.register_chat(
+            {"id": GROUP_CHAT_ID, "type": "supergroup", "title": "Standby group"}
+        )
+        yield running
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -14,23 +14,21 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from compat import CompatProxy
 from e2e_harness import (
     ADMIN_USER_ID,
     E2E,
     REPO_ROOT,
     BotProcess,
     ChatClient,
-    Emulator,
+    Stack,
     bot_env,
+    emulator_stack,
     error_lines,
-    require_emulator,
     wait_until,
 )
 
@@ -49,26 +47,10 @@ CRASH_IDS = range(3_000_000, 3_000_000 + CRASH_MEMBERS)
 CRASH_RATE = 10  # messages per second, so the broadcast lasts long enough to be killed
 
 
-@dataclass
-class Stack:
-    """An emulator and its compat proxy, shared by the bots of this module."""
-
-    emulator: Emulator
-    proxy: CompatProxy
-    folder: Path
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    require_emulator()
-    folder = tmp_path_factory.mktemp("tips-e2e")
-    emulator = Emulator(folder / "emulator.log")
-    proxy = CompatProxy(emulator.url).start()
-    try:
-        yield Stack(emulator, proxy, folder)
-    finally:
-        proxy.stop()
-        emulator.stop()
+    with emulator_stack(tmp_path_factory.mktemp("tips-e2e")) as running:
+        yield running
 
 
 def start_bot(stack: Stack, name: str, db_path: Path, **settings: str) -> BotProcess:
