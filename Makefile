@@ -10,12 +10,15 @@ E2E_STAMP := tests/e2e/node_modules/.installed
 # How far ahead `make test` moves the clock for a second run of the unit and handler tests:
 # every test must pass on any date, not only on the day it was written.
 CLOCK_SHIFT ?= +400d
+# make test fails, rather than skips, when a tool the tests need is missing.
+REQUIRE := FIBROBOT_REQUIRE_PG=1 FIBROBOT_REQUIRE_E2E=1 FIBROBOT_REQUIRE_SYSTEMD=1
 
 run: $(STAMP)
 	@$(BIN)/fibrobot
 
 test: $(STAMP) e2e-deps pg-deps faketime-deps systemd-deps lint typecheck
-	FIBROBOT_REQUIRE_PG=1 FIBROBOT_REQUIRE_E2E=1 FIBROBOT_REQUIRE_SYSTEMD=1 $(BIN)/pytest -q
+	$(REQUIRE) $(BIN)/pytest -q -n 2 -m "not e2e"
+	$(REQUIRE) $(BIN)/pytest -q -m e2e
 	$(MAKE) --no-print-directory unit-shifted
 
 lint: $(STAMP)
@@ -31,7 +34,7 @@ unit: $(STAMP)
 # The unit and handler tests again, under libfaketime with the clock CLOCK_SHIFT ahead.
 unit-shifted: $(STAMP) faketime-deps
 	@echo "Unit and handler tests with the clock at: $$(faketime -f '$(CLOCK_SHIFT)' date -u)"
-	faketime -f '$(CLOCK_SHIFT)' $(BIN)/pytest -q -p no:cacheprovider -m "not e2e and not postgres"
+	faketime -f '$(CLOCK_SHIFT)' $(BIN)/pytest -q -p no:cacheprovider -n 2 -m "not e2e and not postgres"
 
 e2e: $(STAMP) e2e-deps
 	$(BIN)/pytest -q -m e2e
