@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
@@ -20,7 +19,6 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.deps import Context, Deps, get_deps
 from bot.features import announcements as ann
@@ -29,7 +27,7 @@ from bot.features.content import Content
 from bot.features.text import escape
 from bot.features.when import When, WhenError, next_run, parse_when
 from bot.storage.models import Announcement, PostState
-from handlers.common import is_private, reply
+from handlers.common import flow, is_private, reply
 
 TEXT, WHEN, PIN, TOPIC, CONFIRM = range(5)
 EDIT_CHOOSE, EDIT_CONTENT, EDIT_TIME = range(5, 8)
@@ -563,38 +561,32 @@ def conversation() -> ConversationHandler[Any]:
     """The /announce flow: per chat and per user, Cancel at every step, a 15-minute timeout."""
     typed = filters.TEXT & ~filters.COMMAND
     cancel = CallbackQueryHandler(cancel_draft, pattern=f"^{CB}cancel$")
-    with warnings.catch_warnings():
-        # Buttons inside a per-chat, per-user flow are intended (PTB warns about per_message).
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[CommandHandler("announce", start)],
-            states={
-                TEXT: [
-                    MessageHandler(typed, got_text),
-                    MessageHandler(MEDIA, got_media),
-                    MessageHandler(~filters.COMMAND, not_text),
-                ],
-                WHEN: [
-                    MessageHandler(typed, got_when),
-                    CallbackQueryHandler(when_now, f"^{CB}now$"),
-                ],
-                PIN: [CallbackQueryHandler(got_pin, pattern=f"^{CB}pin:[01]$")],
-                TOPIC: [
-                    MessageHandler(typed, got_topic),
-                    CallbackQueryHandler(no_topic, pattern=f"^{CB}topic:none$"),
-                ],
-                CONFIRM: [CallbackQueryHandler(confirm, pattern=f"^{CB}ok$")],
-                ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
-            },
-            fallbacks=[cancel, CommandHandler("cancel", cancel_draft)],  # type: ignore[list-item]
-            per_chat=True,
-            per_user=True,
-            allow_reentry=True,
-            conversation_timeout=TIMEOUT_SECONDS,
-            name="announce",
-            # The step survives a restart or a takeover (bot.runtime.persistence).
-            persistent=True,
-        )
+    return flow(
+        "announce",
+        CommandHandler("announce", start),
+        {
+            TEXT: [
+                MessageHandler(typed, got_text),
+                MessageHandler(MEDIA, got_media),
+                MessageHandler(~filters.COMMAND, not_text),
+            ],
+            WHEN: [
+                MessageHandler(typed, got_when),
+                CallbackQueryHandler(when_now, f"^{CB}now$"),
+            ],
+            PIN: [CallbackQueryHandler(got_pin, pattern=f"^{CB}pin:[01]$")],
+            TOPIC: [
+                MessageHandler(typed, got_topic),
+                CallbackQueryHandler(no_topic, pattern=f"^{CB}topic:none$"),
+            ],
+            CONFIRM: [CallbackQueryHandler(confirm, pattern=f"^{CB}ok$")],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
+        },
+        [cancel, CommandHandler("cancel", cancel_draft)],
+        TIMEOUT_SECONDS,
+        # The step survives a restart or a takeover (bot.runtime.persistence).
+        persistent=True,
+    )
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any], deps: Deps) -> None:

@@ -6,7 +6,6 @@ every change is logged in ScheduleChange with who and when.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, cast
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -19,7 +18,6 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.deps import Context, Deps, get_deps
 from bot.features import announcements as ann
@@ -43,7 +41,7 @@ from handlers.announce import (
     user_id,
     when_error,
 )
-from handlers.common import reply
+from handlers.common import flow, reply
 
 
 def edit_key(update: Update) -> str:
@@ -168,24 +166,18 @@ def conversation() -> ConversationHandler[Any]:
     """The /edit flow: per chat and per user, Cancel at every step, a 15-minute timeout."""
     typed = filters.TEXT & ~filters.COMMAND
     cancel = CallbackQueryHandler(cancel_edit, pattern=f"^{EDIT_CB}cancel$")
-    with warnings.catch_warnings():
-        # Buttons inside a per-chat, per-user flow are intended (PTB warns about per_message).
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[CommandHandler("edit", edit_start)],
-            states={
-                EDIT_CHOOSE: [CallbackQueryHandler(choose, pattern=f"^{EDIT_CB}(content|time)$")],
-                EDIT_CONTENT: [MessageHandler(typed | MEDIA, new_content)],
-                EDIT_TIME: [MessageHandler(typed, new_time)],
-                ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
-            },
-            fallbacks=[cancel, CommandHandler("cancel", cancel_edit)],  # type: ignore[list-item]
-            per_chat=True,
-            per_user=True,
-            allow_reentry=True,
-            conversation_timeout=TIMEOUT_SECONDS,
-            name="announce_edit",
-        )
+    return flow(
+        "announce_edit",
+        CommandHandler("edit", edit_start),
+        {
+            EDIT_CHOOSE: [CallbackQueryHandler(choose, pattern=f"^{EDIT_CB}(content|time)$")],
+            EDIT_CONTENT: [MessageHandler(typed | MEDIA, new_content)],
+            EDIT_TIME: [MessageHandler(typed, new_time)],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
+        },
+        [cancel, CommandHandler("cancel", cancel_edit)],
+        TIMEOUT_SECONDS,
+    )
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import cast
+import warnings
+from collections.abc import Sequence
+from typing import Any, cast
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
+from telegram.ext import BaseHandler, ConversationHandler
+from telegram.warnings import PTBUserWarning
 
 from bot.deps import Context
 from bot.features.content import Content
@@ -38,3 +42,33 @@ def bot_link(context: Context, payload: str) -> str:
 def disclaimer(content: Content) -> str:
     """The line every health answer ends with, in the reader's language."""
     return f"<i>{content.text('disclaimer')}</i>"
+
+
+def flow(
+    name: str,
+    entry: BaseHandler[Update, Any, Any],
+    states: dict[object, list[BaseHandler[Update, Any, Any]]],
+    cancels: Sequence[BaseHandler[Update, Any, Any]],
+    timeout_seconds: float,
+    *,
+    persistent: bool = False,
+) -> ConversationHandler[Any]:
+    """A guided flow with buttons: per chat and per user, restartable, left after a timeout.
+
+    ``cancels`` are the fallbacks that end it at any step; ``persistent`` keeps the step
+    through a restart (bot.runtime.persistence).
+    """
+    with warnings.catch_warnings():
+        # Buttons inside a per-chat, per-user flow are intended (PTB warns about per_message).
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[entry],
+            states=states,
+            fallbacks=list(cancels),
+            per_chat=True,
+            per_user=True,
+            allow_reentry=True,
+            conversation_timeout=timeout_seconds,
+            name=name,
+            persistent=persistent,
+        )
